@@ -1,0 +1,26 @@
+// micrograd-ts: the runtime. Runs in any JavaScript engine (no Node imports here).
+
+export {
+  Value,
+  isValue,
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  pow,
+  exp,
+  log,
+  tanh,
+  relu,
+  sigmoid,
+  topologicalOrder,
+  findNonFinite,
+  type Operand,
+  type ValueOptions,
+  type NonFinite,
+} from "./engine.js";
+export { Module, Neuron, Layer, MLP, lecture, type Input, type Nonlin, type NeuronOptions, type MLPOptions, type LayerOutput, type MLPOutput } from "./nn.js";
+export { Random, random, defaultRandom } from "./random.js";
+export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry } from "./gradcheck.js";
+export { pyRepr, pyFixed } from "./format.js";

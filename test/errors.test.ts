@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { Value, add, findNonFinite, log, mul, pow } from "micrograd-ts";
+
+describe("bad input", () => {
+  it("new Value with a non-number names the argument", () => {
+    expect(() => new Value("3" as unknown as number)).toThrow(new TypeError('new Value(data): data must be a number, got the string "3"'));
+    expect(() => new Value(undefined as unknown as number)).toThrow(/data must be a number, got undefined/);
+    expect(() => new Value(null as unknown as number)).toThrow(/got null/);
+    expect(() => new Value(3n as unknown as number)).toThrow(/bigint 3n/);
+    expect(() => new Value(new Value(1) as unknown as number)).toThrow(/got an object/);
+  });
+  it("a non-number exponent", () => {
+    const a = new Value(2);
+    expect(() => a.pow("2" as unknown as number)).toThrow(new TypeError('pow: the exponent must be a number or a Value, got the string "2"'));
+    expect(() => pow(a, undefined as unknown as number)).toThrow(/exponent must be a number or a Value, got undefined/);
+  });
+  it("operands that are neither numbers nor Values", () => {
+    expect(() => add(new Value(1), {} as unknown as number)).toThrow(/add: the right operand must be a number or a Value, got an object/);
+    expect(() => mul([1] as unknown as number, 2)).toThrow(/mul: the left operand must be a number or a Value, got an array/);
+  });
+  it("options and labels", () => {
+    expect(() => new Value(1, "a" as unknown as { label: string })).toThrow(/options must be an object like \{ label: "a" \}/);
+    expect(() => new Value(1, { label: 5 as unknown as string })).toThrow(/Value.label must be a string, got number 5/);
+  });
+});
+
+describe("a Value used as a number fails loudly", () => {
+  const a = new Value(2, { label: "a" });
+  const b = new Value(3);
+  it("arithmetic without the transform throws a TypeError with the setup advice", () => {
+    // @ts-expect-error: operators on Values are what the transform provides
+    expect(() => a * b).toThrow(TypeError);
+    // @ts-expect-error: as above
+    expect(() => a * b).toThrow(/micrograd-ts operator transform.*tspc.*micrograd-ts\/babel/s);
+    // @ts-expect-error: as above
+    expect(() => a + 1).toThrow(/label "a"/);
+    expect(() => a.data + (a as unknown as number)).toThrow(TypeError);
+    // @ts-expect-error: comparisons too
+    expect(() => a < b).toThrow(TypeError);
+    expect(() => Number(a)).toThrow(TypeError);
+    expect(() => Math.max(a as unknown as number, 1)).toThrow(TypeError);
+  });
+  it("string conversion still prints the repr", () => {
+    expect(`${a}`).toBe("Value(data=2.0, grad=0.0)");
+    expect(String(b)).toBe("Value(data=3.0, grad=0.0)");
+    expect(JSON.stringify(a)).toBe('{"data":2,"grad":0,"label":"a"}');
+  });
+});
+
+describe("non-finite values", () => {
+  it("follow IEEE like JavaScript", () => {
+    expect(pow(new Value(0), -1).data).toBe(Infinity);
+    expect(log(new Value(-1)).data).toBeNaN();
+  });
+  it("findNonFinite names the first node that made one", () => {
+    const x = new Value(-1, { label: "x" });
+    const y = new Value(2, { label: "y" });
+    const l = log(x);
+    l.label = "logx";
+    const out = mul(l, y).add(3);
+    const bad = findNonFinite(out);
+    expect(bad?.value).toBe(l);
+    expect(bad?.kind).toBe("data");
+    expect(bad?.op).toBe("log");
+    expect(bad?.label).toBe("logx");
+    expect(bad?.message).toBe('non-finite value nan first made by op log of x=-1.0, node "logx"');
+  });
+  it("finds a non-finite gradient and backward({ checkFinite }) throws", () => {
+    const x = new Value(0, { label: "x" });
+    const y = pow(x, 0.5); // sqrt: finite value, infinite slope at 0
+    y.label = "sqrt";
+    const z = mul(y, 2);
+    expect(findNonFinite(z)).toBeNull();
+    z.backward();
+    const bad = findNonFinite(z);
+    expect(bad?.kind).toBe("grad");
+    expect(bad?.value).toBe(x);
+    expect(() => z.backward({ checkFinite: true })).toThrow(/non-finite gradient inf at node "x" \(a leaf\)/);
+  });
+  it("all finite: null", () => {
+    expect(findNonFinite(add(1, new Value(2)))).toBeNull();
+  });
+});

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { Layer, MLP, Neuron, Random, Value, lecture, random } from "micrograd-ts";
+import { inspect } from "node:util";
+
+describe("micrograd's nn with seed(1337) (REFERENCE)", () => {
+  it("Neuron(2): weights, ReLU output and weight grads", () => {
+    random.seed(1337);
+    const n = new Neuron(2);
+    expect(n.w.map((w) => w.data)).toEqual([0.23550571390294128, 0.06653114721000164]);
+    expect(n.b.data).toBe(0);
+    const out = n([1.0, -2.0]);
+    expect(out.data).toBe(0.102443419482938);
+    out.backward();
+    expect(n.w.map((w) => w.grad)).toEqual([1.0, -2.0]);
+    expect(n.b.grad).toBe(1);
+  });
+
+  it("MLP(2, [16, 16, 1]): 337 parameters in micrograd's order", () => {
+    random.seed(1337);
+    const model = new MLP(2, [16, 16, 1]);
+    const ps = model.parameters();
+    expect(ps.length).toBe(337);
+    expect(ps[0].data).toBe(0.23550571390294128);
+    expect(ps[1].data).toBe(0.06653114721000164);
+    expect(ps[2].data).toBe(0);
+    expect(ps[335].data).toBe(-0.2532524374373504);
+    expect(ps[336].data).toBe(0);
+    // each neuron's weights then its bias, layer by layer
+    const first = model.layers[0].neurons[0];
+    expect(ps.slice(0, 3)).toEqual([...first.w, first.b]);
+  });
+
+  it("prints micrograd's text", () => {
+    random.seed(1337);
+    const model = new MLP(2, [3, 1]);
+    const text = "MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(3)]]";
+    expect(String(model)).toBe(text);
+    expect(`${model}`).toBe(text);
+    expect(inspect(model)).toBe(text);
+    expect(String(model.layers[0])).toBe("Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)]");
+    expect(String(new Neuron(3, { nonlin: false }))).toBe("LinearNeuron(3)");
+  });
+});
+
+describe("modules", () => {
+  it("are callable and return one Value for a width-1 output", () => {
+    random.seed(1);
+    const model = new MLP(3, [4, 4, 1]);
+    const y = model([2.0, 3.0, -1.0]);
+    expect(y).toBeInstanceOf(Value);
+    y.backward();
+    expect(model.parameters().some((p) => p.grad !== 0)).toBe(true);
+    const layer = new Layer(3, 2);
+    const out = layer([1, 2, 3]);
+    expect(Array.isArray(out)).toBe(true);
+    expect(out).toHaveLength(2);
+  });
+
+  it("forward equals a hand computation: b + w0*x0 + w1*x1, relu", () => {
+    const rng = new Random(3);
+    const n = new Neuron(2, { random: rng });
+    const x = [0.5, -1.25];
+    const act = n.b.data + n.w[0].data * x[0] + n.w[1].data * x[1];
+    expect(n(x).data).toBe(Math.max(0, act) === 0 && act < 0 ? 0 : act);
+  });
+
+  it("zeroGrad (and zero_grad) clear every parameter's grad", () => {
+    random.seed(2);
+    const model = new MLP(2, [3, 1]);
+    (model([1, 2]) as Value).backward();
+    model.zeroGrad();
+    expect(model.parameters().every((p) => p.grad === 0)).toBe(true);
+    (model([1, 2]) as Value).backward();
+    model.zero_grad();
+    expect(model.parameters().every((p) => p.grad === 0)).toBe(true);
+  });
+
+  it("a hidden layer of width 1 works (it breaks in the Python original)", () => {
+    random.seed(1337);
+    const model = new MLP(2, [1, 3, 1]);
+    const y = model([1, 2]);
+    expect(y).toBeInstanceOf(Value);
+    const wide = new MLP(2, [4, 1, 2]);
+    expect(wide([1, 2])).toHaveLength(2);
+  });
+
+  it("the lecture's variant: tanh everywhere, bias drawn uniform", () => {
+    random.seed(1337);
+    const model = new MLP(3, [4, 4, 1], lecture);
+    expect(String(model)).toBe("MLP of [Layer of [TanhNeuron(3), TanhNeuron(3), TanhNeuron(3), TanhNeuron(3)], Layer of [TanhNeuron(4), TanhNeuron(4), TanhNeuron(4), TanhNeuron(4)], Layer of [TanhNeuron(4)]]");
+    const ps = model.parameters();
+    expect(ps.length).toBe(41);
+    // draws: w0, w1, w2 then b of the first neuron
+    random.seed(1337);
+    const draws = [0, 1, 2, 3].map(() => random.uniform(-1, 1));
+    expect(ps.slice(0, 4).map((p) => p.data)).toEqual(draws);
+    const y = model([2.0, 3.0, -1.0]) as Value;
+    expect(Math.abs(y.data)).toBeLessThan(1);
+    expect(y.op).toBe("tanh");
+  });
+
+  it("a separate generator leaves the module one alone", () => {
+    random.seed(1337);
+    new MLP(2, [3, 1], { random: new Random(5) });
+    expect(random.uniform(-1, 1)).toBe(0.23550571390294128);
+  });
+
+  it("bad arguments get clear errors", () => {
+    expect(() => new MLP(2, [])).toThrow(/nouts must be a non-empty array/);
+    expect(() => new MLP(0, [1])).toThrow(/nin must be a positive integer, got 0/);
+    expect(() => new MLP(2, [3, 1.5])).toThrow(/nouts\[1\] must be a positive integer, got 1.5/);
+    const model = new MLP(2, [3, 1]);
+    expect(() => model([1, 2, 3])).toThrow(/expected 2 inputs, got 3/);
+    expect(() => new Neuron(2, { nonlin: "gelu" as "relu" })).toThrow(/nonlin must be/);
+    expect(() => model([1, "2" as unknown as number])).toThrow(/mul: the right operand must be a number or a Value, got the string "2"/);
+  });
+});
