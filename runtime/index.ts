@@ -24,3 +24,5 @@ export { Module, Neuron, Layer, MLP, lecture, type Input, type Nonlin, type Neur
 export { Random, random, defaultRandom } from "./random.js";
 export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry } from "./gradcheck.js";
 export { pyRepr, pyFixed } from "./format.js";
+// The operator helpers that the transforms emit (not meant to be called by hand).
+export { opAdd, opSub, opMul, opDiv, opPow, opNeg, opMod, opLt, opGt, opLe, opGe, opBitwise, opBitNot, opPlus } from "./dispatch.js";
