@@ -28,17 +28,35 @@ export function pyRepr(x: number): string {
 }
 
 /**
- * Python's `"%.{decimals}f" % x`. JavaScript's toFixed rounds the exact binary value as
- * Python does; what differs is handled here: -0 keeps its sign, nan/inf are spelled as in
- * Python, and magnitudes of 1e21 and above print all their digits instead of switching to
- * exponent notation.
+ * Python's `"%.{decimals}f" % x`: the exact binary value rounded to `decimals` places, ties to
+ * even. JavaScript's toFixed differs in three ways, handled here: it rounds exact ties up
+ * (0.03125 is a tie at 4 places: Python gives 0.0312), it drops the sign of -0, and it switches
+ * to exponent notation at 1e21. nan/inf are spelled as in Python.
  */
 export function pyFixed(x: number, decimals = 4): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   const sign = x < 0 || Object.is(x, -0) ? "-" : "";
-  const abs = Math.abs(x);
-  if (abs < 1e21) return sign + abs.toFixed(decimals);
-  // Every double of 1e21 or more is an integer: print it exactly with BigInt.
-  return `${sign}${BigInt(abs).toString()}${decimals > 0 ? "." + "0".repeat(decimals) : ""}`;
+  const [num, den] = exactFraction(Math.abs(x));
+  const scale = 10n ** BigInt(decimals);
+  // n = round(|x| * 10^decimals), ties to even, in exact integer arithmetic
+  const scaled = num * scale;
+  let n = scaled / den;
+  const twiceRest = 2n * (scaled - n * den);
+  if (twiceRest > den || (twiceRest === den && n % 2n === 1n)) n += 1n;
+  const digits = n.toString().padStart(decimals + 1, "0");
+  const int = digits.slice(0, digits.length - decimals);
+  return decimals > 0 ? `${sign}${int}.${digits.slice(-decimals)}` : `${sign}${int}`;
+}
+
+/** A finite double as an exact fraction num / den, den a power of two. */
+function exactFraction(x: number): [bigint, bigint] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const exponent = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & 0xfffffffffffffn;
+  const mantissa = exponent === 0 ? fraction : fraction | (1n << 52n);
+  const e = (exponent === 0 ? 1 : exponent) - 1075; // x = mantissa * 2^e
+  return e >= 0 ? [mantissa << BigInt(e), 1n] : [mantissa, 1n << BigInt(-e)];
 }

@@ -26,3 +26,4 @@ export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckE
 export { pyRepr, pyFixed } from "./format.js";
 // The operator helpers that the transforms emit (not meant to be called by hand).
 export { opAdd, opSub, opMul, opDiv, opPow, opNeg, opMod, opLt, opGt, opLe, opGe, opBitwise, opBitNot, opPlus } from "./dispatch.js";
+export { print, pyStr, sum } from "./python.js";
