@@ -1,0 +1,370 @@
+// The Babel plugin: operators on Values without types. In a file that opts in (it imports from
+// "micrograd-ts", or starts with a "use micrograd" directive) every arithmetic operator that may
+// see a Value becomes a call of a dispatching helper of the runtime (`a * b + c` becomes
+// `opAdd(opMul(a, b), c)`); two numbers take the helper's fast path. The operators that a Value
+// does not support are wrapped too, so a Value reaching them throws a TypeError that names the
+// operator and the source position. Which operator maps to which helper comes from the one
+// operator table, transformer/operators.ts.
+//
+// CommonJS-safe: babel-jest and Babel's config loader require() this file (no import.meta here).
+
+import type { NodePath, PluginObj, PluginPass, types as BabelTypes } from "@babel/core";
+import { addNamed } from "@babel/helper-module-imports";
+import { BINARY, COMPOUND, RUNTIME_MODULE, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../operators.js";
+import { relativeName, Positions } from "./positions.js";
+
+type T = typeof BabelTypes;
+type Node = BabelTypes.Node;
+type Expression = BabelTypes.Expression;
+
+export interface MicrogradBabelOptions {
+  /** The module the helpers are imported from (default "micrograd-ts"). */
+  importSource?: string;
+  /** More module names whose import opts a file in (the import source always does). */
+  optInModules?: string[];
+  /** Rewrite every file, not only those that opt in. */
+  all?: boolean;
+}
+
+/** The directive that opts a file in without an import: `"use micrograd";` at the top. */
+export const DIRECTIVE = "use micrograd";
+
+interface State extends PluginPass {
+  mg: FileState | null;
+}
+
+interface FileState {
+  helpers: Map<string, BabelTypes.Identifier | BabelTypes.MemberExpression>;
+  program: NodePath<BabelTypes.Program>;
+  positions: Positions;
+  file: string;
+  enumDepth: number;
+}
+
+/**
+ * Expressions whose value cannot be a Value: what the plugin may leave as written. Calls the
+ * plugin itself made are recorded here too (the comparisons give booleans).
+ */
+const NOT_VALUE = new WeakSet<Node>();
+
+/** Operators whose result is never a Value (a boolean, or a string for typeof). */
+const NON_VALUE_BINARY = new Set(["==", "!=", "===", "!==", "<", ">", "<=", ">=", "in", "instanceof", "%", "&", "|", "^", "<<", ">>", ">>>"]);
+const NON_VALUE_UNARY = new Set(["typeof", "!", "void", "delete", "~", "+"]);
+/** Globals that are functions or namespaces returning numbers or strings. */
+const NUMBER_GLOBALS = new Set(["Math", "Number", "String", "parseInt", "parseFloat", "Date", "isNaN", "isFinite", "Boolean"]);
+
+export default function micrograd(api: { types: T; assertVersion?: (v: number) => void }, options: MicrogradBabelOptions = {}): PluginObj<State> {
+  api.assertVersion?.(7);
+  const t = api.types;
+  const importSource = options.importSource ?? RUNTIME_MODULE;
+  const optIn = new Set([RUNTIME_MODULE, importSource, ...(options.optInModules ?? [])]);
+
+  function helper(fs: FileState, name: string): Expression {
+    let id = fs.helpers.get(name);
+    if (!id) {
+      id = addNamed(fs.program, name, importSource, { nameHint: name }) as BabelTypes.Identifier;
+      fs.helpers.set(name, id);
+    }
+    return t.cloneNode(id);
+  }
+
+  function call(fs: FileState, name: string, args: Expression[], like: Node, result: "value" | "other"): BabelTypes.CallExpression {
+    const node = t.callExpression(helper(fs, name), args);
+    node.loc = like.loc;
+    node.start = like.start;
+    node.end = like.end;
+    if (result === "other") NOT_VALUE.add(node);
+    return node;
+  }
+
+  function where(fs: FileState, offset: number | null | undefined): BabelTypes.StringLiteral {
+    return t.stringLiteral(offset == null ? fs.file : `${fs.file}:${fs.positions.lineColumn(offset)}`);
+  }
+
+  // ---- What cannot be a Value -----------------------------------------------------------------
+
+  function notValue(path: NodePath, seen: Set<unknown>): boolean {
+    const node = path.node;
+    if (NOT_VALUE.has(node)) return true;
+    switch (node.type) {
+      case "NumericLiteral":
+      case "StringLiteral":
+      case "BooleanLiteral":
+      case "NullLiteral":
+      case "BigIntLiteral":
+      case "RegExpLiteral":
+      case "TemplateLiteral":
+      case "UpdateExpression":
+      case "ArrayExpression":
+      case "ObjectExpression":
+      case "ArrowFunctionExpression":
+      case "FunctionExpression":
+      case "ClassExpression":
+        return true;
+      case "UnaryExpression":
+        if (NON_VALUE_UNARY.has(node.operator)) return true;
+        return node.operator === "-" && notValue((path as NodePath<BabelTypes.UnaryExpression>).get("argument"), seen);
+      case "BinaryExpression": {
+        if (NON_VALUE_BINARY.has(node.operator)) return true;
+        const p = path as NodePath<BabelTypes.BinaryExpression>;
+        return notValue(p.get("left"), seen) && notValue(p.get("right"), seen);
+      }
+      case "ParenthesizedExpression":
+      case "TSAsExpression":
+      case "TSSatisfiesExpression":
+      case "TSNonNullExpression":
+      case "TSTypeAssertion":
+        return notValue(path.get("expression") as NodePath, seen);
+      case "SequenceExpression": {
+        const exprs = (path as NodePath<BabelTypes.SequenceExpression>).get("expressions");
+        return notValue(exprs[exprs.length - 1]!, seen);
+      }
+      case "ConditionalExpression": {
+        const p = path as NodePath<BabelTypes.ConditionalExpression>;
+        return notValue(p.get("consequent"), seen) && notValue(p.get("alternate"), seen);
+      }
+      case "AssignmentExpression": {
+        const p = path as NodePath<BabelTypes.AssignmentExpression>;
+        return node.operator === "=" && notValue(p.get("right"), seen);
+      }
+      case "Identifier":
+        return identifierNotValue(path as NodePath<BabelTypes.Identifier>, seen);
+      case "CallExpression": {
+        // Math.sqrt(x), Number(s), parseInt(s): numbers, unless the name is shadowed
+        const callee = node.callee;
+        const root = callee.type === "MemberExpression" && !callee.computed ? callee.object : callee;
+        return root.type === "Identifier" && NUMBER_GLOBALS.has(root.name) && !path.scope.hasBinding(root.name, { noGlobals: true });
+      }
+      case "MemberExpression": {
+        // Math.PI, Number.EPSILON
+        const obj = node.object;
+        return obj.type === "Identifier" && (obj.name === "Math" || obj.name === "Number") && !path.scope.hasBinding(obj.name, { noGlobals: true });
+      }
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * A variable is never a Value when its initial value and every value assigned to it later
+   * cannot be a Value. A cycle (`s = s + 1`) is assumed to hold: by induction over the run, it
+   * does when every assignment keeps it.
+   */
+  function identifierNotValue(path: NodePath<BabelTypes.Identifier>, seen: Set<unknown>): boolean {
+    const name = path.node.name;
+    const binding = path.scope.getBinding(name);
+    if (!binding) return name === "undefined" || name === "NaN" || name === "Infinity";
+    if (seen.has(binding)) return true;
+    if (seen.size > 24) return false;
+    if (binding.kind !== "var" && binding.kind !== "let" && binding.kind !== "const") return false;
+    const decl = binding.path;
+    if (!decl.isVariableDeclarator() || decl.node.id.type !== "Identifier") return false;
+    seen.add(binding);
+    try {
+      const declaration = decl.parentPath;
+      const loop = declaration?.parentPath;
+      if (loop && (loop.isForInStatement() || loop.isForOfStatement()) && loop.node.left === declaration!.node) {
+        if (loop.isForOfStatement()) return false;
+      } else {
+        const init = decl.get("init");
+        if (init.node && !notValue(init as NodePath, seen)) return false;
+      }
+      for (const v of binding.constantViolations) {
+        if (v.isUpdateExpression()) continue;
+        if (!v.isAssignmentExpression()) return false;
+        if (v.node.left.type !== "Identifier") return false;
+        if (NOT_VALUE.has(v.node)) continue;
+        if (!notValue(v.get("right"), seen)) return false;
+      }
+      return true;
+    } finally {
+      seen.delete(binding);
+    }
+  }
+
+  const canSkip = (path: NodePath) => notValue(path, new Set());
+
+  // ---- Compound assignments: the target is evaluated once -------------------------------------
+
+  /**
+   * For `obj[k()] op= v`, a temporary for the object and one for the key (when either could
+   * change or has side effects), as Babel's exponentiation plugin does:
+   * `(_obj = obj)[_k = k()] = op(_obj[_k], v)`.
+   */
+  function splitTarget(path: NodePath<BabelTypes.AssignmentExpression>): { write: BabelTypes.LVal; read: Expression } {
+    const left = path.node.left;
+    if (left.type === "Identifier") return { write: left, read: t.identifier(left.name) };
+    if (left.type !== "MemberExpression") {
+      throw path.buildCodeFrameError(`micrograd-ts: cannot rewrite ${path.node.operator} with this target`);
+    }
+    const scope = path.scope;
+    let object: Expression | BabelTypes.Super = left.object;
+    let readObject: Expression | BabelTypes.Super = left.object;
+    if (object.type !== "Super" && !scope.isStatic(object)) {
+      const tmp = scope.generateUidIdentifierBasedOnNode(object);
+      scope.push({ id: tmp });
+      object = t.assignmentExpression("=", tmp, object);
+      readObject = t.cloneNode(tmp);
+    } else {
+      readObject = t.cloneNode(object);
+    }
+    let property = left.property as Expression | BabelTypes.PrivateName;
+    let readProperty = t.cloneNode(property);
+    if (left.computed && !scope.isStatic(property)) {
+      const tmp = scope.generateUidIdentifierBasedOnNode(property);
+      scope.push({ id: tmp });
+      property = t.assignmentExpression("=", tmp, property as Expression);
+      readProperty = t.cloneNode(tmp);
+    }
+    const write = t.memberExpression(object as Expression, property, left.computed);
+    const read = t.memberExpression(readObject as Expression, readProperty, left.computed);
+    write.loc = read.loc = left.loc;
+    return { write, read };
+  }
+
+  function fileState(state: State): FileState | null {
+    return state.mg;
+  }
+
+  return {
+    name: "micrograd-ts",
+    visitor: {
+      Program: {
+        enter(program, state) {
+          state.mg = null;
+          if (!options.all && !optsIn(program, optIn, state.file.code)) return;
+          const filename = state.filename ?? state.file.opts.filename ?? "";
+          state.mg = {
+            helpers: new Map(),
+            program,
+            positions: new Positions(state.file.code),
+            file: filename ? relativeName(filename, state.file.opts.cwd ?? "") : "<input>",
+            enumDepth: 0,
+          };
+        },
+      },
+      TSEnumDeclaration: {
+        // enum members are constant expressions that the TypeScript plugin folds
+        enter(_path, state) {
+          if (state.mg) state.mg.enumDepth++;
+        },
+        exit(_path, state) {
+          if (state.mg) state.mg.enumDepth--;
+        },
+      },
+      BinaryExpression: {
+        exit(path, state) {
+          const fs = fileState(state);
+          if (!fs || fs.enumDepth > 0) return;
+          const { node } = path;
+          const op = node.operator;
+          const supported = BINARY[op];
+          const unsupported = supported ? undefined : UNSUPPORTED_BINARY[op];
+          if (!supported && !unsupported?.dispatch) return;
+          if (node.left.type === "PrivateName") return; // #x in obj
+          if (canSkip(path.get("left") as NodePath) && canSkip(path.get("right"))) return;
+          const left = node.left as Expression;
+          if (supported) {
+            path.replaceWith(call(fs, supported.dispatch, [left, node.right], node, "value"));
+          } else {
+            const at = where(fs, operatorOffset(fs, node.left.end, op));
+            const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(op), left, node.right, at] : [left, node.right, at];
+            path.replaceWith(call(fs, unsupported!.dispatch!, args, node, "other"));
+          }
+        },
+      },
+      UnaryExpression: {
+        exit(path, state) {
+          const fs = fileState(state);
+          if (!fs || fs.enumDepth > 0) return;
+          const { node } = path;
+          const supported = UNARY[node.operator];
+          const unsupported = supported ? undefined : UNSUPPORTED_UNARY[node.operator];
+          if (!supported && !unsupported?.dispatch) return;
+          if (canSkip(path.get("argument"))) return;
+          if (supported) {
+            path.replaceWith(call(fs, supported.dispatch, [node.argument], node, "value"));
+          } else {
+            path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], node, "other"));
+          }
+        },
+      },
+      AssignmentExpression: {
+        exit(path, state) {
+          const fs = fileState(state);
+          if (!fs || fs.enumDepth > 0) return;
+          const { node } = path;
+          const op = node.operator;
+          if (op === "=" || op === "&&=" || op === "||=" || op === "??=") return;
+          const base = COMPOUND[op] ?? op.slice(0, -1);
+          const supported = BINARY[base];
+          const unsupported = supported ? undefined : UNSUPPORTED_BINARY[base];
+          if (!supported && !unsupported?.dispatch) return;
+          if (node.left.type === "Identifier" && canSkip(path.get("left") as NodePath) && canSkip(path.get("right"))) return;
+          const { write, read } = splitTarget(path);
+          let value: BabelTypes.CallExpression;
+          if (supported) {
+            value = call(fs, supported.dispatch, [read, node.right], node, "value");
+          } else {
+            const at = where(fs, operatorOffset(fs, node.left.end, op));
+            const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(base), read, node.right, at] : [read, node.right, at];
+            value = call(fs, unsupported!.dispatch!, args, node, "other");
+          }
+          const assignment = t.assignmentExpression("=", write, value);
+          assignment.loc = node.loc;
+          assignment.start = node.start;
+          assignment.end = node.end;
+          if (!supported) NOT_VALUE.add(assignment);
+          path.replaceWith(assignment);
+        },
+      },
+    },
+  };
+}
+
+/** Where the operator token starts, after the left operand (skipping `)`, blanks and comments). */
+function operatorOffset(fs: FileState, leftEnd: number | null | undefined, op: string): number | null {
+  if (leftEnd == null) return null;
+  const code = fs.positions.code;
+  let i = leftEnd;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (c === ")" || c === " " || c === "\t" || c === "\n" || c === "\r") i++;
+    else if (code.startsWith("//", i)) i = code.indexOf("\n", i) < 0 ? code.length : code.indexOf("\n", i);
+    else if (code.startsWith("/*", i)) i = code.indexOf("*/", i) < 0 ? code.length : code.indexOf("*/", i) + 2;
+    else break;
+  }
+  return code.startsWith(op, i) ? i : leftEnd;
+}
+
+/** Whether a file opts in: an import, re-export or require() of the runtime, or the directive. */
+function optsIn(program: NodePath<BabelTypes.Program>, modules: Set<string>, code: string): boolean {
+  const node = program.node;
+  if (node.directives.some((d) => d.value.value === DIRECTIVE)) return true;
+  for (const stmt of node.body) {
+    if ((stmt.type === "ImportDeclaration" || stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportAllDeclaration") && stmt.source) {
+      if (modules.has(stmt.source.value)) return true;
+    }
+  }
+  if (![...modules].some((m) => code.includes(m))) return false;
+  let found = false;
+  program.traverse({
+    CallExpression(path) {
+      const { callee, arguments: args } = path.node;
+      const isRequire = callee.type === "Identifier" && callee.name === "require";
+      const isImport = callee.type === "Import";
+      if ((isRequire || isImport) && args.length >= 1 && args[0]!.type === "StringLiteral" && modules.has(args[0]!.value)) {
+        found = true;
+        path.stop();
+      }
+    },
+    ImportExpression(path) {
+      const source = path.node.source;
+      if (source.type === "StringLiteral" && modules.has(source.value)) {
+        found = true;
+        path.stop();
+      }
+    },
+  });
+  return found;
+}
