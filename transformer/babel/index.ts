@@ -38,7 +38,6 @@ interface FileState {
   program: NodePath<BabelTypes.Program>;
   positions: Positions;
   file: string;
-  enumDepth: number;
 }
 
 /**
@@ -222,8 +221,10 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     return { write, read };
   }
 
-  function fileState(state: State): FileState | null {
-    return state.mg;
+  /** The file's state when it opted in and the node is not an enum member (constants the TypeScript preset folds). */
+  function fileState(state: State, path: NodePath): FileState | null {
+    if (!state.mg) return null;
+    return path.findParent((p) => p.isTSEnumMember()) ? null : state.mg;
   }
 
   return {
@@ -239,23 +240,13 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
             program,
             positions: new Positions(state.file.code),
             file: filename ? relativeName(filename, state.file.opts.cwd ?? "") : "<input>",
-            enumDepth: 0,
           };
-        },
-      },
-      TSEnumDeclaration: {
-        // enum members are constant expressions that the TypeScript plugin folds
-        enter(_path, state) {
-          if (state.mg) state.mg.enumDepth++;
-        },
-        exit(_path, state) {
-          if (state.mg) state.mg.enumDepth--;
         },
       },
       BinaryExpression: {
         exit(path, state) {
-          const fs = fileState(state);
-          if (!fs || fs.enumDepth > 0) return;
+          const fs = fileState(state, path);
+          if (!fs) return;
           const { node } = path;
           const op = node.operator;
           const supported = BINARY[op];
@@ -275,8 +266,8 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
       },
       UnaryExpression: {
         exit(path, state) {
-          const fs = fileState(state);
-          if (!fs || fs.enumDepth > 0) return;
+          const fs = fileState(state, path);
+          if (!fs) return;
           const { node } = path;
           const supported = UNARY[node.operator];
           const unsupported = supported ? undefined : UNSUPPORTED_UNARY[node.operator];
@@ -291,8 +282,8 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
       },
       AssignmentExpression: {
         exit(path, state) {
-          const fs = fileState(state);
-          if (!fs || fs.enumDepth > 0) return;
+          const fs = fileState(state, path);
+          if (!fs) return;
           const { node } = path;
           const op = node.operator;
           if (op === "=" || op === "&&=" || op === "||=" || op === "??=") return;
