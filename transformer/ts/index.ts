@@ -1,0 +1,46 @@
+// micrograd-ts/transformer: the ts-patch program transformer.
+//
+//   "plugins": [{ "transform": "micrograd-ts/transformer", "transformProgram": true }]
+//
+// ts-patch requires this module (its CommonJS build) and calls the default export with the
+// program tsc created, the compiler host and its own (patched) TypeScript instance; the program
+// returned, over the rewritten files, is the one tsc checks and emits.
+
+import type * as TS from "typescript";
+import { rewriteProgram } from "./program.js";
+import type { RewriteProgramOptions } from "./program.js";
+
+export { rewriteProgram, filesReachingRuntime, DIAGNOSTIC_SOURCE } from "./program.js";
+export type { RewriteProgramOptions, RewriteProgramResult, RewrittenFile } from "./program.js";
+export { rewriteSourceFile, declaresValueBrand, ValueTypes } from "./rewrite.js";
+export type { RewriteResult, RewriteOptions, MgDiagnostic, TextEdit } from "./rewrite.js";
+export { toOriginal, toRewritten, applyEdits } from "./positions.js";
+
+export interface TransformerConfig extends RewriteProgramOptions {
+  transform?: string;
+  transformProgram?: boolean;
+}
+
+interface ProgramTransformerExtras {
+  ts: typeof TS;
+}
+
+/** The ts-patch program transformer entry. */
+export default function microgradTransformer(
+  program: TS.Program,
+  host: TS.CompilerHost | undefined,
+  config: TransformerConfig,
+  extras: ProgramTransformerExtras,
+): TS.Program {
+  if (!isProgram(program) || (host !== undefined && typeof (host as Partial<TS.CompilerHost>).getSourceFile !== "function") || !extras?.ts) {
+    throw new Error(
+      'micrograd-ts/transformer is a program transformer: in tsconfig.json write { "transform": "micrograd-ts/transformer", "transformProgram": true } ' +
+        "(without \"transformProgram\": true ts-patch calls it as a source transformer, which cannot re-check types).",
+    );
+  }
+  return rewriteProgram(extras.ts, program, host, { maxRounds: config?.maxRounds }).program;
+}
+
+function isProgram(x: unknown): x is TS.Program {
+  return typeof x === "object" && x !== null && typeof (x as TS.Program).getTypeChecker === "function" && typeof (x as TS.Program).emit === "function";
+}

@@ -1,0 +1,326 @@
+// The fixpoint driver: rewrites every file that can reach the runtime, rebuilds the program with
+// the rewritten files, and repeats until no rewrite changes. Each round the checker sees the
+// types the previous rewrite produced (`const e = a * b` is a Value once `a * b` is `mul(a, b)`),
+// so inference through variables, function returns and other modules comes out right.
+// Unchanged files are reused as they are (same SourceFile objects), so a round costs a re-check
+// of what the candidates need, not a re-parse.
+
+import type * as TS from "typescript";
+import { RUNTIME_MODULE } from "../operators.js";
+import { toOriginal, toRewritten } from "./positions.js";
+import type { TextEdit } from "./positions.js";
+import { declaresValueBrand, rewriteSourceFile } from "./rewrite.js";
+import type { MgDiagnostic, RewriteResult } from "./rewrite.js";
+
+export interface RewriteProgramOptions {
+  /** Stop after this many type checks even if the rewrite still changes (default 20). */
+  maxRounds?: number;
+}
+
+export interface RewrittenFile {
+  /** The file as written. */
+  original: TS.SourceFile;
+  /** The rewrite of the last round (its edits are in the original's coordinates). */
+  result: RewriteResult;
+}
+
+export interface RewriteProgramResult {
+  /** The program over the rewritten files (the given program when nothing was rewritten). */
+  program: TS.Program;
+  /** Every candidate file (those that can reach the runtime), by file name. */
+  files: Map<string, RewrittenFile>;
+  /** How many times the candidates were type-checked (1 = the given program only). */
+  rounds: number;
+  /** The diagnostics for unsupported operators, on the original files. */
+  diagnostics: TS.Diagnostic[];
+  /** Whether the rewrite stopped changing before maxRounds. */
+  converged: boolean;
+}
+
+/** The diagnostic source of micrograd-ts's own diagnostics. */
+export const DIAGNOSTIC_SOURCE = "micrograd-ts";
+
+/** TypeScript's errors for an operator on operands it does not accept: replaced by ours where we report one. */
+const OPERATOR_ERRORS = new Set([2362, 2363, 2365, 2356, 2357, 2469, 2588]);
+
+/** Files of the program whose imports lead (directly or not) to the runtime's engine file. */
+export function filesReachingRuntime(ts: typeof TS, program: TS.Program): TS.SourceFile[] {
+  const files = program.getSourceFiles();
+  if (!files.some((f) => declaresValueBrand(ts, f))) return [];
+  const memo = new Map<TS.SourceFile, boolean>();
+  const checker = { current: undefined as TS.TypeChecker | undefined };
+  const reaches = (f: TS.SourceFile): boolean => {
+    const known = memo.get(f);
+    if (known !== undefined) return known;
+    if (declaresValueBrand(ts, f)) {
+      memo.set(f, true);
+      return true;
+    }
+    memo.set(f, false); // while visiting: cycles do not reach by themselves
+    for (const g of importedFiles(ts, program, f, checker)) {
+      if (reaches(g)) {
+        memo.set(f, true);
+        return true;
+      }
+    }
+    return false;
+  };
+  return files.filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f) && !f.fileName.endsWith(".json") && reaches(f));
+}
+
+function importedFiles(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, checker: { current: TS.TypeChecker | undefined }): TS.SourceFile[] {
+  const internal = sf as unknown as { imports?: readonly TS.StringLiteralLike[] };
+  const specifiers: TS.StringLiteralLike[] = internal.imports
+    ? [...internal.imports]
+    : sf.statements.flatMap((s) =>
+        (ts.isImportDeclaration(s) || ts.isExportDeclaration(s)) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier) ? [s.moduleSpecifier] : [],
+      );
+  const out: TS.SourceFile[] = [];
+  const getResolvedModule = (program as unknown as { getResolvedModule?: (f: TS.SourceFile, name: string, mode: TS.ResolutionMode) => { resolvedModule?: { resolvedFileName: string } } | undefined }).getResolvedModule;
+  for (const spec of specifiers) {
+    let target: TS.SourceFile | undefined;
+    if (getResolvedModule) {
+      const resolved = getResolvedModule.call(program, sf, spec.text, program.getModeForUsageLocation(sf, spec));
+      const name = resolved?.resolvedModule?.resolvedFileName;
+      if (name) target = program.getSourceFile(name);
+    } else {
+      checker.current ??= program.getTypeChecker();
+      const decl = checker.current.getSymbolAtLocation(spec)?.declarations?.[0];
+      target = decl?.getSourceFile();
+    }
+    if (target) out.push(target);
+  }
+  return out;
+}
+
+/** Finds the node of `sf` that spans [start, end) and has the kind given. */
+function findNode(ts: typeof TS, sf: TS.SourceFile, start: number, end: number, kind: TS.SyntaxKind): TS.Node | undefined {
+  let found: TS.Node | undefined;
+  const visit = (node: TS.Node): void => {
+    if (found) return;
+    if (node.end === end && node.kind === kind && node.getStart(sf) === start) {
+      found = node;
+      return;
+    }
+    ts.forEachChild(node, (child) => {
+      if (!found && child.pos <= start && child.end >= end) visit(child);
+    });
+  };
+  visit(sf);
+  return found;
+}
+
+function relativeSpecifier(fromFile: string, toFile: string): string {
+  const from = fromFile.split("/").slice(0, -1);
+  const to = toFile.split("/");
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  const up = from.length - i;
+  const rel = [...Array(up).fill(".."), ...to.slice(i)].join("/");
+  return (up === 0 ? "./" : "") + rel.replace(/\.(c|m)?tsx?$/, (_m, c: string | undefined) => `.${c ?? ""}js`);
+}
+
+/**
+ * Where a file imports the helpers from: "micrograd-ts", except inside the package that defines
+ * the runtime from source (this repository's runtime), which imports the runtime's index by path.
+ */
+function importSpecifier(ts: typeof TS, program: TS.Program, sf: TS.SourceFile): string {
+  const brand = program.getSourceFiles().find((f) => declaresValueBrand(ts, f));
+  if (!brand || brand.isDeclarationFile) return RUNTIME_MODULE;
+  if (sf.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === RUNTIME_MODULE)) {
+    return RUNTIME_MODULE;
+  }
+  const dir = brand.fileName.slice(0, brand.fileName.lastIndexOf("/") + 1);
+  const index = program.getSourceFile(dir + "index.ts") ?? program.getSourceFile(dir + "index.mts");
+  if (!index) return RUNTIME_MODULE;
+  if (!sf.fileName.startsWith(dir)) return RUNTIME_MODULE;
+  return relativeSpecifier(sf.fileName, index.fileName);
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16);
+}
+
+type Versioned = TS.SourceFile & { version?: string };
+
+/**
+ * Rewrites the program's Value arithmetic until the rewrite stops changing, and returns the
+ * program over the rewritten files, with diagnostics mapped back to the files as written.
+ */
+export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.CompilerHost, options: RewriteProgramOptions = {}): RewriteProgramResult {
+  const maxRounds = options.maxRounds ?? 20;
+  const candidates = filesReachingRuntime(ts, program).filter((f) => program.getSyntacticDiagnostics(f).length === 0);
+  const files = new Map<string, RewrittenFile>();
+  if (candidates.length === 0) return { program, files, rounds: 0, diagnostics: [], converged: true };
+
+  const baseHost = host ?? ts.createCompilerHost(program.getCompilerOptions());
+  const originals = new Map<string, TS.SourceFile>();
+  for (const f of program.getSourceFiles()) originals.set(f.fileName, f);
+  const importFrom = new Map(candidates.map((f) => [f.fileName, importSpecifier(ts, program, f)]));
+  const parsed = new Map<string, { text: string; sf: TS.SourceFile }>();
+
+  let current = program;
+  let rounds = 0;
+  let converged = false;
+  for (;;) {
+    rounds++;
+    const checker = current.getTypeChecker();
+    let changed = false;
+    for (const orig of candidates) {
+      const cur = current.getSourceFile(orig.fileName) ?? orig;
+      const before = files.get(orig.fileName)?.result;
+      const edits = before?.edits ?? [];
+      const typeOf =
+        cur === orig
+          ? undefined
+          : (node: TS.Expression): TS.Type | undefined => {
+              const start = toRewritten(edits, node.getStart(orig), "right");
+              const end = toRewritten(edits, node.end, "left");
+              const there = findNode(ts, cur, start, end, node.kind);
+              return there ? checker.getTypeAtLocation(there) : undefined;
+            };
+      const result = rewriteSourceFile(ts, orig, checker, { typeOf, typeChecker: checker, importFrom: importFrom.get(orig.fileName) });
+      if (result.text !== (before?.text ?? orig.text)) changed = true;
+      files.set(orig.fileName, { original: orig, result });
+    }
+    if (!changed) {
+      converged = true;
+      break;
+    }
+    if (rounds >= maxRounds) break;
+    current = rebuild(ts, current, baseHost, files, originals, parsed);
+  }
+  if (!converged) {
+    // the last rewrite was not checked again; build the program it describes
+    current = rebuild(ts, current, baseHost, files, originals, parsed);
+  }
+
+  const diagnostics: TS.Diagnostic[] = [];
+  for (const { original, result } of files.values()) {
+    for (const d of result.diagnostics) diagnostics.push(toDiagnostic(ts, original, d));
+  }
+  decorate(ts, current, files, diagnostics);
+  return { program: current, files, rounds, diagnostics, converged };
+}
+
+/** Our diagnostic as TypeScript's, remembering the expression it explains. */
+type OurDiagnostic = TS.Diagnostic & { expression?: { start: number; end: number } };
+
+function toDiagnostic(ts: typeof TS, file: TS.SourceFile, d: MgDiagnostic): TS.Diagnostic {
+  const out: OurDiagnostic = { file, start: d.start, length: d.length, code: d.code, category: ts.DiagnosticCategory.Error, messageText: d.message, source: DIAGNOSTIC_SOURCE };
+  Object.defineProperty(out, "expression", { value: d.expression ?? { start: d.start, end: d.start + d.length }, enumerable: false });
+  return out;
+}
+
+function rebuild(
+  ts: typeof TS,
+  base: TS.Program,
+  baseHost: TS.CompilerHost,
+  files: Map<string, RewrittenFile>,
+  originals: Map<string, TS.SourceFile>,
+  parsed: Map<string, { text: string; sf: TS.SourceFile }>,
+): TS.Program {
+  const pick = (fileName: string, languageVersion: TS.ScriptTarget | TS.CreateSourceFileOptions): TS.SourceFile | undefined => {
+    const f = files.get(fileName);
+    if (f === undefined || !f.result.changed) return originals.get(fileName);
+    const text = f.result.text;
+    let entry = parsed.get(fileName);
+    if (entry === undefined || entry.text !== text) {
+      const sf = ts.createSourceFile(fileName, text, languageVersion, true) as Versioned;
+      // Builders (watch, incremental, -b) compare versions to find changed files: the version
+      // follows the original's and the rewrite's text.
+      const hash = baseHost.createHash ? baseHost.createHash(text) : fnv1a(text);
+      sf.version = `${(f.original as Versioned).version ?? ""}+mg${hash}`;
+      entry = { text, sf };
+      parsed.set(fileName, entry);
+    }
+    return entry.sf;
+  };
+  // Both lookups must answer: the program asks getSourceFileByPath when the host has it
+  // (watch and builder hosts do), getSourceFile otherwise.
+  const host: TS.CompilerHost = Object.create(baseHost);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) =>
+    pick(fileName, languageVersion) ?? baseHost.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+  if (baseHost.getSourceFileByPath) {
+    host.getSourceFileByPath = (fileName, path, languageVersion, onError, shouldCreate) =>
+      pick(fileName, languageVersion) ?? baseHost.getSourceFileByPath!(fileName, path, languageVersion, onError, shouldCreate);
+  }
+  return ts.createProgram({
+    rootNames: base.getRootFileNames(),
+    options: base.getCompilerOptions(),
+    host,
+    oldProgram: base,
+    projectReferences: base.getProjectReferences(),
+    configFileParsingDiagnostics: base.getConfigFileParsingDiagnostics(),
+  });
+}
+
+const decorated = new WeakSet<TS.Program>();
+
+/**
+ * Makes the program report diagnostics on the files as written: TypeScript's diagnostics in
+ * rewritten files are mapped back to the original text, and ours are added to the semantic ones
+ * (so tsc prints them with file, line and column and exits with an error).
+ */
+function decorate(ts: typeof TS, program: TS.Program, files: Map<string, RewrittenFile>, ours: TS.Diagnostic[]): void {
+  if (decorated.has(program)) return;
+  decorated.add(program);
+  const byFile = new Map<string, TS.Diagnostic[]>();
+  for (const d of ours) {
+    const list = byFile.get(d.file!.fileName) ?? [];
+    list.push(d);
+    byFile.set(d.file!.fileName, list);
+  }
+  const mapOne = <D extends TS.Diagnostic | TS.DiagnosticRelatedInformation>(d: D): D => {
+    if (!d.file || d.start === undefined) return d;
+    const f = files.get(d.file.fileName);
+    if (f === undefined || d.file === f.original || !f.result.changed) return d;
+    const edits: TextEdit[] = f.result.edits;
+    const start = toOriginal(edits, d.start, "left");
+    const end = toOriginal(edits, d.start + (d.length ?? 0), "right");
+    const mapped = { ...d, file: f.original, start, length: Math.max(0, end - start) };
+    if ("relatedInformation" in d && d.relatedInformation) (mapped as TS.Diagnostic).relatedInformation = d.relatedInformation.map(mapOne);
+    return mapped;
+  };
+  const withOurs = (list: readonly TS.Diagnostic[], extra: readonly TS.Diagnostic[]): TS.Diagnostic[] => {
+    const mapped = list.map(mapOne);
+    if (extra.length === 0) return mapped;
+    // TypeScript's own "operator cannot be applied" error at a place we explain is dropped
+    const kept = mapped.filter(
+      (d) =>
+        !(
+          OPERATOR_ERRORS.has(d.code) &&
+          d.file &&
+          extra.some((o) => o.file === d.file && d.start !== undefined && within(d, o as OurDiagnostic))
+        ),
+    );
+    return [...kept, ...extra];
+  };
+  const p = program as TS.Program & Record<string, unknown>;
+  type DiagFn = (sf?: TS.SourceFile, token?: TS.CancellationToken) => readonly TS.Diagnostic[];
+  const wrap = (name: string, addOurs: boolean): void => {
+    const original = p[name] as DiagFn | undefined;
+    if (typeof original !== "function") return;
+    p[name] = function (this: unknown, sf?: TS.SourceFile, token?: TS.CancellationToken) {
+      const list = original.call(program, sf, token);
+      const extra = addOurs ? (sf ? (byFile.get(sf.fileName) ?? []) : ours) : [];
+      return withOurs(list, extra);
+    };
+  };
+  wrap("getSemanticDiagnostics", true);
+  wrap("getBindAndCheckDiagnostics", true);
+  wrap("getSyntacticDiagnostics", false);
+  wrap("getDeclarationDiagnostics", false);
+  wrap("getSuggestionDiagnostics", false);
+}
+
+/** Whether TypeScript's diagnostic d lies inside the expression that ours (o) explains. */
+function within(d: TS.Diagnostic, o: OurDiagnostic): boolean {
+  const e = o.expression!;
+  return d.start! >= e.start && d.start! + (d.length ?? 0) <= e.end;
+}
