@@ -1,0 +1,169 @@
+// The module.register hooks behind `node --import micrograd-ts/register` (Node 20.6+).
+//
+// - resolve: a relative import written for the compiled output (`./lib.js`) or without an
+//   extension finds the `.ts` source (`./lib.ts`, `./lib/index.ts`), as TypeScript resolves it.
+// - load: `.ts` and `.mts` files are compiled with @babel/preset-typescript and the operator
+//   plugin, with an inline source map; `.js`/`.mjs` ES modules that opt in (they import
+//   "micrograd-ts" or say "use micrograd") get the operator plugin only.
+// - The output is cached on disk (node_modules/.cache/micrograd-ts, keyed by a hash of the
+//   source, the file name and the transform's own code), so a second run does not load Babel.
+
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+interface ResolveContext {
+  parentURL?: string;
+  conditions: string[];
+  importAttributes?: Record<string, string>;
+}
+interface ResolveResult {
+  url: string;
+  format?: string | null;
+  shortCircuit?: boolean;
+}
+interface LoadContext {
+  format?: string | null;
+  conditions: string[];
+  importAttributes?: Record<string, string>;
+}
+interface LoadResult {
+  format: string;
+  source?: string | ArrayBuffer | Uint8Array | null;
+  shortCircuit?: boolean;
+}
+type NextResolve = (specifier: string, context?: ResolveContext) => Promise<ResolveResult>;
+type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
+
+const TS_FILE = /\.m?ts$/;
+const JS_FILE = /\.m?js$/;
+const NOT_FOUND = new Set(["ERR_MODULE_NOT_FOUND", "ERR_UNSUPPORTED_DIR_IMPORT"]);
+const MARKERS = ["micrograd-ts", "use micrograd"];
+
+export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<ResolveResult> {
+  const relative = specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("file:") || specifier.startsWith("/");
+  if (!relative || !context.parentURL?.startsWith("file:") || context.parentURL.includes("/node_modules/")) {
+    return nextResolve(specifier, context);
+  }
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    if (!NOT_FOUND.has((error as { code?: string }).code ?? "")) throw error;
+    for (const candidate of tsCandidates(specifier)) {
+      try {
+        return await nextResolve(candidate, context);
+      } catch {
+        // try the next spelling
+      }
+    }
+    throw error;
+  }
+}
+
+/** The TypeScript sources an import may mean: `./a.js` is `./a.ts`, `./a` is `./a.ts` or `./a/index.ts`. */
+function tsCandidates(specifier: string): string[] {
+  if (specifier.endsWith(".js")) return [specifier.slice(0, -3) + ".ts"];
+  if (specifier.endsWith(".mjs")) return [specifier.slice(0, -4) + ".mts"];
+  if (/\.[a-z]+$/i.test(basename(specifier))) return [];
+  return [specifier + ".ts", specifier + ".mts", specifier + "/index.ts"];
+}
+
+export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
+  if (!url.startsWith("file:")) return nextLoad(url, context);
+  const path = fileURLToPath(url);
+  if (TS_FILE.test(path)) {
+    const source = await readFile(path, "utf8");
+    return { format: "module", source: await compile(source, path, true), shortCircuit: true };
+  }
+  if (JS_FILE.test(path) && !path.includes("/node_modules/") && !path.includes("\\node_modules\\") && !path.startsWith(ownDist)) {
+    const result = await nextLoad(url, context);
+    if (result.format !== "module" || result.source == null) return result;
+    const source = typeof result.source === "string" ? result.source : Buffer.from(result.source as Uint8Array).toString("utf8");
+    if (!MARKERS.some((m) => source.includes(m))) return result;
+    return { ...result, source: await compile(source, path, false) };
+  }
+  return nextLoad(url, context);
+}
+
+// ---- compiling, with a disk cache ---------------------------------------------------------------
+
+const here = dirname(fileURLToPath(import.meta.url));
+/**
+ * This package's own build (dist/): never transformed. Its files name "micrograd-ts" and the
+ * hooks' own imports of Babel pass through these hooks, which would wait on themselves.
+ */
+const ownDist = dirname(dirname(here)) + sep;
+
+/** What the cache key must change with: this package's version and the transform's own code. */
+const transformId = (() => {
+  const hash = createHash("sha256");
+  let dir = here;
+  while (dirname(dir) !== dir && !existsSync(join(dir, "package.json"))) dir = dirname(dir);
+  try {
+    hash.update(readFileSync(join(dir, "package.json"), "utf8"));
+  } catch {
+    // no package.json found: the code hashes below still key the cache
+  }
+  for (const file of ["../babel/index.js", "../babel/positions.js", "../operators.js", "./hooks.js"]) {
+    try {
+      hash.update(readFileSync(join(here, file)));
+    } catch {
+      hash.update(file);
+    }
+  }
+  return hash.digest("hex").slice(0, 16);
+})();
+
+function cacheDir(): string | null {
+  const setting = process.env.MICROGRAD_TS_CACHE;
+  if (setting === "0" || setting === "false") return null;
+  if (setting) return setting;
+  const modules = join(process.cwd(), "node_modules");
+  return existsSync(modules) ? join(modules, ".cache", "micrograd-ts") : join(tmpdir(), "micrograd-ts-cache");
+}
+
+const CACHE = cacheDir();
+
+async function compile(source: string, filename: string, typescript: boolean): Promise<string> {
+  const cwd = process.cwd();
+  const key = createHash("sha256").update(transformId).update("\0").update(cwd).update("\0").update(filename).update("\0").update(source).digest("hex");
+  const cached = CACHE ? join(CACHE, key.slice(0, 2), key.slice(2) + ".js") : null;
+  if (cached) {
+    try {
+      return await readFile(cached, "utf8");
+    } catch {
+      // not cached yet
+    }
+  }
+  const code = await babelCompile(source, filename, typescript, cwd);
+  if (cached) {
+    try {
+      await mkdir(dirname(cached), { recursive: true });
+      const tmp = `${cached}.${process.pid}.tmp`;
+      await writeFile(tmp, code);
+      await rename(tmp, cached);
+    } catch {
+      // a read-only or full disk only costs the next run a recompile
+    }
+  }
+  return code;
+}
+
+async function babelCompile(source: string, filename: string, typescript: boolean, cwd: string): Promise<string> {
+  const [{ transformAsync }, { default: plugin }] = await Promise.all([import("@babel/core"), import("../babel/index.js")]);
+  const result = await transformAsync(source, {
+    filename,
+    cwd,
+    babelrc: false,
+    configFile: false,
+    sourceType: "module",
+    sourceMaps: "inline",
+    sourceFileName: basename(filename),
+    presets: typescript ? [["@babel/preset-typescript", { allowDeclareFields: true }]] : [],
+    plugins: [plugin],
+  });
+  return result!.code!;
+}
