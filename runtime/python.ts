@@ -5,9 +5,14 @@
 import { Value, add, type Operand } from "./engine.js";
 import { pyRepr } from "./format.js";
 
-/** Python's str() of a value: floats as Python prints them (2.0, 1e-05), lists as [a, b], True/False. */
+/**
+ * Python's str() of a value: numbers as Python prints them (1e-05, nan, inf), lists as [a, b],
+ * True/False, None, Values as their repr. JavaScript has one number type, so an integral
+ * number prints as a Python int would (`41`, not `41.0`); a Value's data and grad always
+ * print as floats, as in micrograd.
+ */
 export function pyStr(x: unknown): string {
-  if (typeof x === "number") return pyRepr(x);
+  if (typeof x === "number") return Number.isSafeInteger(x) && !Object.is(x, -0) ? String(x) : pyRepr(x);
   if (typeof x === "string") return x;
   if (typeof x === "boolean") return x ? "True" : "False";
   if (x === null || x === undefined) return "None";

@@ -26,7 +26,10 @@ describe("print and sum", () => {
   it("print writes Python's text", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     print("step", 0, "loss", 0.5, [1, 2.5, "a"], true, new Value(3));
-    expect(log).toHaveBeenCalledWith("step 0.0 loss 0.5 [1.0, 2.5, 'a'] True Value(data=3.0, grad=0.0)");
+    expect(log).toHaveBeenCalledWith("step 0 loss 0.5 [1, 2.5, 'a'] True Value(data=3.0, grad=0.0)");
+    expect(pyStr(1e-5)).toBe("1e-05");
+    expect(pyStr(1e16)).toBe("1e+16");
+    expect(pyStr(NaN)).toBe("nan");
     log.mockRestore();
     expect(pyStr(null)).toBe("None");
   });
