@@ -35,6 +35,8 @@ export interface RewriteProgramResult {
   diagnostics: TS.Diagnostic[];
   /** Whether the rewrite stopped changing before maxRounds. */
   converged: boolean;
+  /** Expressions whose rewritten counterpart could not be found (0 unless something is wrong). */
+  unmapped: number;
 }
 
 /** The diagnostic source of micrograd-ts's own diagnostics. */
@@ -93,17 +95,20 @@ function importedFiles(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, ch
   return out;
 }
 
-/** Finds the node of `sf` that spans [start, end) and has the kind given. */
-function findNode(ts: typeof TS, sf: TS.SourceFile, start: number, end: number, kind: TS.SyntaxKind): TS.Node | undefined {
+/**
+ * Finds, in the rewritten file, the node that an original node became: the smallest node of the
+ * same kind that covers the original text [innerStart, innerEnd) and no more than the edits at
+ * its two edges add (outerStart, outerEnd).
+ */
+function findNode(ts: typeof TS, sf: TS.SourceFile, inner: [number, number], outer: [number, number], kind: TS.SyntaxKind): TS.Node | undefined {
   let found: TS.Node | undefined;
   const visit = (node: TS.Node): void => {
-    if (found) return;
-    if (node.end === end && node.kind === kind && node.getStart(sf) === start) {
-      found = node;
-      return;
+    if (node.kind === kind) {
+      const start = node.getStart(sf);
+      if (start >= outer[0] && start <= inner[0] && node.end >= inner[1] && node.end <= outer[1]) found = node;
     }
     ts.forEachChild(node, (child) => {
-      if (!found && child.pos <= start && child.end >= end) visit(child);
+      if (child.pos <= inner[0] && child.end >= inner[1]) visit(child);
     });
   };
   visit(sf);
@@ -156,7 +161,7 @@ export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.Com
   const maxRounds = options.maxRounds ?? 20;
   const candidates = filesReachingRuntime(ts, program).filter((f) => program.getSyntacticDiagnostics(f).length === 0);
   const files = new Map<string, RewrittenFile>();
-  if (candidates.length === 0) return { program, files, rounds: 0, diagnostics: [], converged: true };
+  if (candidates.length === 0) return { program, files, rounds: 0, diagnostics: [], converged: true, unmapped: 0 };
 
   const baseHost = host ?? ts.createCompilerHost(program.getCompilerOptions());
   const originals = new Map<string, TS.SourceFile>();
@@ -166,6 +171,7 @@ export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.Com
 
   let current = program;
   let rounds = 0;
+  let unmapped = 0;
   let converged = false;
   for (;;) {
     rounds++;
@@ -179,10 +185,15 @@ export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.Com
         cur === orig
           ? undefined
           : (node: TS.Expression): TS.Type | undefined => {
-              const start = toRewritten(edits, node.getStart(orig), "right");
-              const end = toRewritten(edits, node.end, "left");
-              const there = findNode(ts, cur, start, end, node.kind);
-              return there ? checker.getTypeAtLocation(there) : undefined;
+              const start = node.getStart(orig);
+              const inner: [number, number] = [toRewritten(edits, start, "right"), toRewritten(edits, node.end, "left")];
+              const outer: [number, number] = [toRewritten(edits, start, "left"), toRewritten(edits, node.end, "right")];
+              const there = findNode(ts, cur, inner, outer, node.kind);
+              if (there === undefined) {
+                unmapped++;
+                return undefined;
+              }
+              return checker.getTypeAtLocation(there);
             };
       const result = rewriteSourceFile(ts, orig, checker, { typeOf, typeChecker: checker, importFrom: importFrom.get(orig.fileName) });
       if (result.text !== (before?.text ?? orig.text)) changed = true;
@@ -205,7 +216,7 @@ export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.Com
     for (const d of result.diagnostics) diagnostics.push(toDiagnostic(ts, original, d));
   }
   decorate(ts, current, files, diagnostics);
-  return { program: current, files, rounds, diagnostics, converged };
+  return { program: current, files, rounds, diagnostics, converged, unmapped };
 }
 
 /** Our diagnostic as TypeScript's, remembering the expression it explains. */
