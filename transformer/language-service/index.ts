@@ -1,0 +1,44 @@
+// micrograd-ts/language-service: the TypeScript language-service plugin, so that the editor
+// agrees with the build. In tsconfig.json:
+//
+//   "plugins": [{ "name": "micrograd-ts/language-service" }]
+//
+// tsserver loads a plugin with require() and calls the module itself as the factory, with the
+// editor's own `typescript` (which may differ from the one this package was built with), so
+// nothing here imports "typescript" at run time.
+
+import type * as TS from "typescript";
+import { createRewriter } from "./rewriter.js";
+import { createMicrogradService } from "./service.js";
+
+export { createMicrogradService, type MicrogradServiceOptions } from "./service.js";
+export { createRewriter, type Rewriter, type FileRewrite } from "./rewriter.js";
+export { PositionMap } from "./mapping.js";
+
+function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
+  const ts = modules.typescript;
+  return {
+    create(info: TS.server.PluginCreateInfo): TS.LanguageService {
+      const project = info.project as (TS.server.Project & { projectService?: { documentRegistry?: TS.DocumentRegistry } }) | undefined;
+      const logger = project?.projectService?.logger;
+      const log = logger ? (message: string) => logger.info(message) : undefined;
+      log?.("micrograd-ts: language service plugin enabled");
+      return createMicrogradService(ts, {
+        base: info.languageService,
+        host: info.languageServiceHost,
+        rewriter: createRewriter(ts),
+        // Internal to tsserver: sharing it lets both services parse lib.d.ts files once.
+        sharedRegistry: project?.projectService?.documentRegistry,
+        log,
+      });
+    },
+  };
+}
+
+export default init;
+
+// tsserver needs `module.exports` to be the factory itself; the ES module build has no `module`.
+declare const module: { exports: unknown } | undefined;
+if (typeof module === "object" && module !== null && typeof module.exports === "object") {
+  module.exports = Object.assign(init, { default: init, createMicrogradService, createRewriter });
+}

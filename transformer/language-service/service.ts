@@ -1,0 +1,609 @@
+// The language service the editor talks to. Two services stand behind it:
+//
+// - `base`, the project's own service over the text the user edits (the original). It answers
+//   everything about text (syntax errors, formatting, outlining, code fixes, refactors,
+//   organise imports), so no feature that writes into the user's file ever sees rewritten code.
+//   Its program is also the input of the rewrite engine.
+// - `rewritten`, a second service over the same files as the build's transformer leaves them
+//   (`a * b` is `mul(a, b)`). It answers what needs types: diagnostics, quick info, completions,
+//   signature help, definitions, references, rename, inlay hints, semantic colours.
+//
+// Positions go to `rewritten` through a PositionMap and come back the same way; what lies only
+// in generated text (the `mul` of `mul(a, b)`, the added import) never reaches the editor.
+
+import type * as TS from "typescript";
+import { PositionMap, type Span } from "./mapping.js";
+import type { FileRewrite, Rewriter } from "./rewriter.js";
+
+export interface MicrogradServiceOptions {
+  /** The project's service (over the original text). */
+  base: TS.LanguageService;
+  /** The project's host (original text and versions). */
+  host: TS.LanguageServiceHost;
+  /** Computes the rewrite of every file of a program. */
+  rewriter: Rewriter;
+  /** A registry to share parsed declaration files with (tsserver's own), if there is one. */
+  sharedRegistry?: TS.DocumentRegistry;
+  log?: (message: string) => void;
+}
+
+interface FileState {
+  rewrite: FileRewrite;
+  map: PositionMap;
+  /** The version the rewritten service sees (when rewritten); changes whenever the rewritten text does. */
+  version?: string;
+  snapshot?: TS.IScriptSnapshot;
+  /** Names that only generated text declares (the added import, temporaries). */
+  generatedNames?: Set<string>;
+}
+
+/** Host methods the rewritten service may use as they are: none of them ties it to the project's caches. */
+/** TypeScript's errors for operands an operator does not accept (the list the build drops where ours explain them). */
+const OPERATOR_ERRORS = new Set([2362, 2363, 2365, 2356, 2357, 2469, 2588]);
+
+const PLAIN_HOST_METHODS = [
+  "getCompilationSettings",
+  "getNewLine",
+  "getScriptFileNames",
+  "getScriptKind",
+  "getProjectReferences",
+  "getLocalizedDiagnosticMessages",
+  "getCancellationToken",
+  "getCurrentDirectory",
+  "getDefaultLibFileName",
+  "log",
+  "trace",
+  "error",
+  "useCaseSensitiveFileNames",
+  "readDirectory",
+  "realpath",
+  "readFile",
+  "fileExists",
+  "directoryExists",
+  "getDirectories",
+  "getTypeRootsVersion",
+  "getParsedCommandLine",
+] as const;
+
+export function createMicrogradService(ts: typeof TS, options: MicrogradServiceOptions): TS.LanguageService {
+  const { base, host, rewriter } = options;
+  const log = options.log ?? (() => {});
+  const files = new Map<string, FileState>();
+  let rewrittenFrom: TS.Program | undefined;
+  let generation = 0;
+
+  const rewrittenHost = createRewrittenHost();
+  const rewritten = ts.createLanguageService(rewrittenHost, createRegistry());
+
+  function createRewrittenHost(): TS.LanguageServiceHost {
+    const out: Record<string, unknown> = {};
+    for (const name of PLAIN_HOST_METHODS) {
+      const method = (host as unknown as Record<string, unknown>)[name];
+      if (typeof method === "function") out[name] = (...args: unknown[]) => method.apply(host, args);
+    }
+    if ("jsDocParsingMode" in host) out.jsDocParsingMode = host.jsDocParsingMode;
+    out.getScriptVersion = (fileName: string) => files.get(fileName)?.version ?? host.getScriptVersion(fileName);
+    out.getScriptSnapshot = (fileName: string) => {
+      const state = files.get(fileName);
+      return state?.snapshot ?? host.getScriptSnapshot(fileName);
+    };
+    return out as unknown as TS.LanguageServiceHost;
+  }
+
+  // Declaration files are never rewritten: share their parsed trees with the project's service
+  // (lib.dom.d.ts alone is megabytes); the rewritten service keeps its own copies of the rest.
+  function createRegistry(): TS.DocumentRegistry {
+    const own = ts.createDocumentRegistry(host.useCaseSensitiveFileNames?.(), host.getCurrentDirectory());
+    const shared = options.sharedRegistry;
+    if (!shared) return own;
+    const pick = (fileName: string) => (/\.d(\.[^./]+)?\.[cm]?ts$/i.test(fileName) ? shared : own);
+    return {
+      acquireDocument: (fileName, ...rest) => pick(fileName).acquireDocument(fileName, ...rest),
+      acquireDocumentWithKey: (fileName, ...rest) => pick(fileName).acquireDocumentWithKey(fileName, ...rest),
+      updateDocument: (fileName, ...rest) => pick(fileName).updateDocument(fileName, ...rest),
+      updateDocumentWithKey: (fileName, ...rest) => pick(fileName).updateDocumentWithKey(fileName, ...rest),
+      getKeyForCompilationSettings: (settings) => own.getKeyForCompilationSettings(settings),
+      releaseDocument: (fileName, settings, kind, format) => pick(fileName).releaseDocument(fileName, settings, kind as TS.ScriptKind, format),
+      releaseDocumentWithKey: (path, key, kind, format) => pick(path).releaseDocumentWithKey(path, key, kind as TS.ScriptKind, format),
+      reportStats: () => own.reportStats(),
+    } as TS.DocumentRegistry;
+  }
+
+  /** Brings the rewrites up to date with the project's current program. */
+  function sync(): void {
+    const program = base.getProgram();
+    if (!program || program === rewrittenFrom) return;
+    rewrittenFrom = program;
+    const started = Date.now();
+    const results = rewriter(program);
+    generation++;
+    for (const fileName of [...files.keys()]) if (!results.has(fileName)) files.delete(fileName);
+    for (const [fileName, rewrite] of results) {
+      const previous = files.get(fileName);
+      if (previous?.rewrite === rewrite) continue;
+      const original = program.getSourceFile(fileName)?.text ?? "";
+      const state: FileState = { rewrite, map: new PositionMap(rewrite.changed ? rewrite.edits : [], original) };
+      if (rewrite.changed) {
+        if (previous?.snapshot && previous.rewrite.text === rewrite.text) {
+          state.version = previous.version;
+          state.snapshot = previous.snapshot;
+        } else {
+          state.version = `${host.getScriptVersion(fileName)}+micrograd-ts.${generation}`;
+          state.snapshot = ts.ScriptSnapshot.fromString(rewrite.text);
+        }
+      }
+      files.set(fileName, state);
+    }
+    log(`micrograd-ts: ${results.size} file(s) with Value arithmetic, rewritten in ${Date.now() - started} ms`);
+  }
+
+  // --- positions --------------------------------------------------------------------------
+
+  const mapOf = (fileName: string): PositionMap | undefined => {
+    const state = files.get(fileName);
+    return state && !state.map.isIdentity ? state.map : undefined;
+  };
+  const toRewritten = (fileName: string, pos: number): number => mapOf(fileName)?.toRewritten(pos) ?? pos;
+  const spanToRewritten = (fileName: string, span: Span): Span => mapOf(fileName)?.spanToRewritten(span) ?? span;
+  const spanToOriginal = <T extends Span>(fileName: string, span: T): T => {
+    const map = mapOf(fileName);
+    return map ? { ...span, ...map.spanToOriginal(span) } : span;
+  };
+  const isGenerated = (fileName: string, span: Span): boolean =>
+    mapOf(fileName)?.isGenerated(span.start, span.start + span.length) ?? false;
+
+  /** Maps the spans of a result that carries `fileName`, `textSpan` and maybe `contextSpan`. */
+  function mapLocation<T extends { fileName: string; textSpan: TS.TextSpan; contextSpan?: TS.TextSpan }>(loc: T): T {
+    const out = { ...loc, textSpan: spanToOriginal(loc.fileName, loc.textSpan) };
+    if (loc.contextSpan) out.contextSpan = spanToOriginal(loc.fileName, loc.contextSpan);
+    return out;
+  }
+  const keepLocation = (loc: { fileName: string; textSpan: TS.TextSpan }) => !isGenerated(loc.fileName, loc.textSpan);
+
+  function mapLocations<T extends { fileName: string; textSpan: TS.TextSpan; contextSpan?: TS.TextSpan }>(
+    locs: readonly T[] | undefined,
+  ): T[] | undefined {
+    return locs?.filter(keepLocation).map(mapLocation);
+  }
+
+  // --- diagnostics ------------------------------------------------------------------------
+
+  function originalSourceFile(fileName: string): TS.SourceFile | undefined {
+    return base.getProgram()?.getSourceFile(fileName);
+  }
+
+  function mapDiagnostic<T extends TS.Diagnostic | TS.DiagnosticWithLocation>(d: T): T {
+    if (!d.file || d.start === undefined) return d;
+    const fileName = d.file.fileName;
+    const span = spanToOriginal(fileName, { start: d.start, length: d.length ?? 0 });
+    const out = { ...d, file: originalSourceFile(fileName) ?? d.file, start: span.start, length: span.length };
+    if (d.relatedInformation) out.relatedInformation = d.relatedInformation.map(mapDiagnostic);
+    return out;
+  }
+
+  function transformerDiagnostics(fileName: string): TS.Diagnostic[] {
+    const state = files.get(fileName);
+    const file = originalSourceFile(fileName);
+    if (!state || !file) return [];
+    return state.rewrite.diagnostics.map((d) => ({
+      file,
+      start: d.start,
+      length: d.length,
+      code: d.code,
+      category: ts.DiagnosticCategory.Error,
+      messageText: d.message,
+      source: "micrograd-ts",
+    }));
+  }
+
+  /**
+   * TypeScript's "operator cannot be applied" error inside an expression that one of ours
+   * explains is dropped, as the build does (transformer/ts/program.ts).
+   */
+  function withTransformerDiagnostics(fileName: string, mapped: TS.Diagnostic[], range?: (d: TS.Diagnostic) => boolean): TS.Diagnostic[] {
+    const state = files.get(fileName);
+    if (!state || state.rewrite.diagnostics.length === 0) return mapped;
+    const explained = state.rewrite.diagnostics.map((d) => d.expression ?? { start: d.start, end: d.start + d.length });
+    const kept = mapped.filter(
+      (d) =>
+        !(
+          OPERATOR_ERRORS.has(d.code) &&
+          d.file?.fileName === fileName &&
+          explained.some((e) => d.start! >= e.start && d.start! + (d.length ?? 0) <= e.end)
+        ),
+    );
+    const ours = transformerDiagnostics(fileName).filter((d) => !range || range(d));
+    return [...kept, ...ours].sort(byStart);
+  }
+
+  const byStart = (a: TS.Diagnostic, b: TS.Diagnostic) => (a.start ?? 0) - (b.start ?? 0);
+
+  // --- quick info on an operator ----------------------------------------------------------
+
+  /** The rewritten expression whose operator is at `position` (original text), if any. */
+  function operatorAt(fileName: string, position: number): TS.Expression | undefined {
+    const map = mapOf(fileName);
+    const file = originalSourceFile(fileName);
+    if (!map || !file) return undefined;
+    let found: TS.Expression | undefined;
+    const visit = (node: TS.Node): void => {
+      if (position < node.getStart(file) || position > node.end) return;
+      let token: TS.Node | undefined;
+      if (ts.isBinaryExpression(node)) token = node.operatorToken;
+      else if (ts.isPrefixUnaryExpression(node)) token = undefined;
+      if (token && position >= token.getStart(file) && position <= token.end) found = node as TS.Expression;
+      else if (ts.isPrefixUnaryExpression(node) && position === node.getStart(file)) found = node;
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    if (!found) return undefined;
+    const start = found.getStart(file);
+    // Rewritten only if an edit covers the operator.
+    const opStart = ts.isBinaryExpression(found) ? found.operatorToken.getStart(file) : start;
+    const covered = map.edits.some((e) => e.start <= opStart && opStart < e.end) || map.edits.some((e) => e.start === start && e.end === start);
+    return covered ? found : undefined;
+  }
+
+  function operatorQuickInfo(fileName: string, expression: TS.Expression): TS.QuickInfo | undefined {
+    const map = mapOf(fileName)!;
+    const file = originalSourceFile(fileName)!;
+    const program = rewritten.getProgram();
+    const target = program?.getSourceFile(fileName);
+    if (!program || !target) return undefined;
+    const start = expression.getStart(file);
+    // The whole rewritten expression, generated text at both ends included.
+    const rStart = map.toRewrittenOuter(start, "start");
+    const rEnd = map.toRewrittenOuter(expression.end, "end");
+    const node = findNode(target, rStart, rEnd);
+    if (!node) return undefined;
+    const checker = program.getTypeChecker();
+    const type = checker.getTypeAtLocation(node);
+    const text = file.text.slice(start, expression.end);
+    const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    const operator = ts.isBinaryExpression(expression)
+      ? expression.operatorToken.getText(file)
+      : ts.tokenToString((expression as TS.PrefixUnaryExpression).operator) ?? "";
+    return {
+      kind: ts.ScriptElementKind.unknown,
+      kindModifiers: "",
+      textSpan: { start, length: expression.end - start },
+      displayParts: [
+        { text: shown, kind: "text" },
+        { text: ":", kind: "punctuation" },
+        { text: " ", kind: "space" },
+        { text: checker.typeToString(type, node), kind: type.getSymbol()?.flags && type.getSymbol()!.flags & ts.SymbolFlags.Class ? "className" : "text" },
+      ],
+      documentation: [{ text: `\`${operator}\` on a Value makes a new Value (micrograd-ts operator transform).`, kind: "text" }],
+    };
+  }
+
+  function findNode(file: TS.SourceFile, start: number, end: number): TS.Node | undefined {
+    let found: TS.Node | undefined;
+    const visit = (node: TS.Node): void => {
+      const nodeStart = node.getStart(file);
+      if (nodeStart > start || node.end < end) return;
+      if (nodeStart === start && node.end === end) found = node;
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    return found;
+  }
+
+  function generatedNames(fileName: string): Set<string> {
+    const state = files.get(fileName);
+    const target = rewritten.getProgram()?.getSourceFile(fileName);
+    if (!state || !target || state.map.isIdentity) return new Set();
+    if (state.generatedNames) return state.generatedNames;
+    const names = new Set<string>();
+    const visit = (node: TS.Node): void => {
+      if ((ts.isImportSpecifier(node) || ts.isVariableDeclaration(node)) && ts.isIdentifier(node.name)) {
+        if (state.map.isGenerated(node.name.getStart(target), node.name.end)) names.add(node.name.text);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(target);
+    return (state.generatedNames = names);
+  }
+
+  // --- text changes (completion code actions) ----------------------------------------------
+
+  /** Maps text changes back, or returns undefined when one of them touches generated text. */
+  function mapFileTextChanges(changes: readonly TS.FileTextChanges[]): TS.FileTextChanges[] | undefined {
+    const out: TS.FileTextChanges[] = [];
+    for (const change of changes) {
+      const map = mapOf(change.fileName);
+      if (!map) {
+        out.push(change);
+        continue;
+      }
+      const textChanges: TS.TextChange[] = [];
+      for (const tc of change.textChanges) {
+        const { start, length } = tc.span;
+        if (map.touchesGenerated(start, start + length)) return undefined;
+        textChanges.push({ ...tc, span: map.spanToOriginal(tc.span) });
+      }
+      out.push({ ...change, textChanges });
+    }
+    return out;
+  }
+
+  function mapCodeActions(actions: readonly TS.CodeAction[] | undefined): TS.CodeAction[] | undefined {
+    if (!actions) return undefined;
+    const out: TS.CodeAction[] = [];
+    for (const action of actions) {
+      const changes = mapFileTextChanges(action.changes);
+      if (!changes) return undefined;
+      out.push({ ...action, changes });
+    }
+    return out;
+  }
+
+  // --- the service ------------------------------------------------------------------------
+
+  const service: Partial<TS.LanguageService> & Record<string, unknown> = {};
+  // Everything not decorated below is about text and goes to the project's service as it is.
+  for (const key of Object.keys(base) as (keyof TS.LanguageService)[]) {
+    const method = base[key];
+    if (typeof method === "function") service[key] = (method as (...a: unknown[]) => unknown).bind(base) as never;
+  }
+
+  Object.assign(service, {
+    getSemanticDiagnostics(fileName: string): TS.Diagnostic[] {
+      sync();
+      return withTransformerDiagnostics(fileName, rewritten.getSemanticDiagnostics(fileName).map(mapDiagnostic));
+    },
+
+    getSuggestionDiagnostics(fileName: string): TS.DiagnosticWithLocation[] {
+      sync();
+      return rewritten
+        .getSuggestionDiagnostics(fileName)
+        .filter((d) => !isGenerated(fileName, { start: d.start, length: d.length }))
+        .map(mapDiagnostic);
+    },
+
+    getRegionSemanticDiagnostics(fileName: string, ranges: TS.TextRange[]) {
+      sync();
+      const region = (rewritten as unknown as RegionService).getRegionSemanticDiagnostics;
+      if (!region) return undefined;
+      const mapped = ranges.map((r) => {
+        const span = spanToRewritten(fileName, { start: r.pos, length: r.end - r.pos });
+        return { pos: span.start, end: span.start + span.length };
+      });
+      const result = region.call(rewritten, fileName, mapped);
+      if (!result) return undefined;
+      const spans = result.spans.map((s) => spanToOriginal(fileName, s));
+      const inRanges = (d: TS.Diagnostic) => ranges.some((r) => d.start! < r.end && d.start! + d.length! > r.pos);
+      return { diagnostics: withTransformerDiagnostics(fileName, result.diagnostics.map(mapDiagnostic), inRanges), spans };
+    },
+
+    getCompletionsAtPosition(fileName: string, position: number, opts?: TS.GetCompletionsAtPositionOptions, fmt?: TS.FormatCodeSettings) {
+      sync();
+      const result = rewritten.getCompletionsAtPosition(fileName, toRewritten(fileName, position), opts, fmt);
+      if (!result) return result;
+      const hidden = generatedNames(fileName);
+      return {
+        ...result,
+        optionalReplacementSpan: result.optionalReplacementSpan && spanToOriginal(fileName, result.optionalReplacementSpan),
+        entries: result.entries
+          .filter((e) => !(hidden.has(e.name) && !e.source))
+          .map((e) => (e.replacementSpan ? { ...e, replacementSpan: spanToOriginal(fileName, e.replacementSpan) } : e)),
+      };
+    },
+
+    getCompletionEntryDetails(
+      fileName: string,
+      position: number,
+      entryName: string,
+      fmt: TS.FormatCodeOptions | TS.FormatCodeSettings | undefined,
+      source: string | undefined,
+      preferences: TS.UserPreferences | undefined,
+      data: TS.CompletionEntryData | undefined,
+    ) {
+      sync();
+      const details = rewritten.getCompletionEntryDetails(fileName, toRewritten(fileName, position), entryName, fmt, source, preferences, data);
+      if (!details?.codeActions) return details;
+      const codeActions = mapCodeActions(details.codeActions);
+      if (codeActions) return { ...details, codeActions };
+      // An auto-import that would edit generated text (the added import): let the project's
+      // service write it against the original text.
+      const plain = base.getCompletionEntryDetails(fileName, position, entryName, fmt, source, preferences, data);
+      return { ...details, codeActions: plain?.codeActions };
+    },
+
+    getCompletionEntrySymbol(fileName: string, position: number, name: string, source: string | undefined) {
+      sync();
+      return rewritten.getCompletionEntrySymbol(fileName, toRewritten(fileName, position), name, source);
+    },
+
+    getQuickInfoAtPosition(fileName: string, position: number, maximumLength?: number) {
+      sync();
+      const operator = operatorAt(fileName, position);
+      if (operator) return operatorQuickInfo(fileName, operator);
+      const info = (rewritten.getQuickInfoAtPosition as (f: string, p: number, m?: number) => TS.QuickInfo | undefined)(
+        fileName,
+        toRewritten(fileName, position),
+        maximumLength,
+      );
+      if (!info || isGenerated(fileName, info.textSpan)) return undefined;
+      return { ...info, textSpan: spanToOriginal(fileName, info.textSpan) };
+    },
+
+    getSignatureHelpItems(fileName: string, position: number, opts: TS.SignatureHelpItemsOptions | undefined) {
+      sync();
+      const help = rewritten.getSignatureHelpItems(fileName, toRewritten(fileName, position), opts);
+      if (!help) return help;
+      // The argument list of a generated call (`mul(a, b)`) is not the user's.
+      const open = help.applicableSpan.start - 1;
+      if (isGenerated(fileName, { start: open, length: 1 })) return undefined;
+      return { ...help, applicableSpan: spanToOriginal(fileName, help.applicableSpan) };
+    },
+
+    getRenameInfo(fileName: string, position: number, preferences?: TS.UserPreferences | TS.RenameInfoOptions) {
+      sync();
+      const info = (rewritten.getRenameInfo as (f: string, p: number, o?: unknown) => TS.RenameInfo)(fileName, toRewritten(fileName, position), preferences);
+      if (!info.canRename) return info;
+      if (isGenerated(fileName, info.triggerSpan)) {
+        return { canRename: false, localizedErrorMessage: "This is generated by the micrograd-ts operator transform." };
+      }
+      return { ...info, triggerSpan: spanToOriginal(fileName, info.triggerSpan) };
+    },
+
+    findRenameLocations(fileName: string, position: number, inStrings: boolean, inComments: boolean, preferences?: unknown) {
+      sync();
+      const locs = (rewritten.findRenameLocations as (...a: unknown[]) => readonly TS.RenameLocation[] | undefined)(
+        fileName,
+        toRewritten(fileName, position),
+        inStrings,
+        inComments,
+        preferences,
+      );
+      return mapLocations(locs);
+    },
+
+    getDefinitionAtPosition(fileName: string, position: number) {
+      sync();
+      return mapLocations(rewritten.getDefinitionAtPosition(fileName, toRewritten(fileName, position)));
+    },
+
+    getDefinitionAndBoundSpan(fileName: string, position: number) {
+      sync();
+      const result = rewritten.getDefinitionAndBoundSpan(fileName, toRewritten(fileName, position));
+      if (!result || isGenerated(fileName, result.textSpan)) return undefined;
+      return { textSpan: spanToOriginal(fileName, result.textSpan), definitions: mapLocations(result.definitions) };
+    },
+
+    getTypeDefinitionAtPosition(fileName: string, position: number) {
+      sync();
+      return mapLocations(rewritten.getTypeDefinitionAtPosition(fileName, toRewritten(fileName, position)));
+    },
+
+    getImplementationAtPosition(fileName: string, position: number) {
+      sync();
+      return mapLocations(rewritten.getImplementationAtPosition(fileName, toRewritten(fileName, position)));
+    },
+
+    getReferencesAtPosition(fileName: string, position: number) {
+      sync();
+      return mapLocations(rewritten.getReferencesAtPosition(fileName, toRewritten(fileName, position)));
+    },
+
+    findReferences(fileName: string, position: number) {
+      sync();
+      return rewritten.findReferences(fileName, toRewritten(fileName, position))?.map((symbol) => ({
+        definition: mapLocation(symbol.definition),
+        references: mapLocations(symbol.references)!,
+      }));
+    },
+
+    getFileReferences(fileName: string) {
+      sync();
+      return mapLocations(rewritten.getFileReferences(fileName));
+    },
+
+    getDocumentHighlights(fileName: string, position: number, filesToSearch: string[]) {
+      sync();
+      return rewritten.getDocumentHighlights(fileName, toRewritten(fileName, position), filesToSearch)?.map((h) => ({
+        ...h,
+        highlightSpans: h.highlightSpans
+          .filter((s) => !isGenerated(h.fileName, s.textSpan))
+          .map((s) => ({
+            ...s,
+            textSpan: spanToOriginal(h.fileName, s.textSpan),
+            contextSpan: s.contextSpan && spanToOriginal(h.fileName, s.contextSpan),
+          })),
+      }));
+    },
+
+    prepareCallHierarchy(fileName: string, position: number) {
+      sync();
+      const items = rewritten.prepareCallHierarchy(fileName, toRewritten(fileName, position));
+      if (!items) return items;
+      return Array.isArray(items) ? items.map(mapCallItem) : mapCallItem(items);
+    },
+
+    provideCallHierarchyIncomingCalls(fileName: string, position: number) {
+      sync();
+      return rewritten
+        .provideCallHierarchyIncomingCalls(fileName, toRewritten(fileName, position))
+        .map((call) => ({ from: mapCallItem(call.from), fromSpans: call.fromSpans.map((s) => spanToOriginal(call.from.file, s)) }));
+    },
+
+    provideCallHierarchyOutgoingCalls(fileName: string, position: number) {
+      sync();
+      return rewritten
+        .provideCallHierarchyOutgoingCalls(fileName, toRewritten(fileName, position))
+        .map((call) => ({ to: mapCallItem(call.to), fromSpans: call.fromSpans.filter((s) => !isGenerated(fileName, s)) }))
+        .filter((call) => call.fromSpans.length > 0)
+        .map((call) => ({ ...call, fromSpans: call.fromSpans.map((s) => spanToOriginal(fileName, s)) }));
+    },
+
+    provideInlayHints(fileName: string, span: TS.TextSpan, preferences: TS.UserPreferences | undefined) {
+      sync();
+      const map = mapOf(fileName);
+      const hints = rewritten.provideInlayHints(fileName, spanToRewritten(fileName, span), preferences);
+      if (!map) return hints;
+      return hints
+        .filter((h) => !(h.kind === ts.InlayHintKind.Parameter && map.endsGenerated(h.position)) && !map.isGenerated(h.position))
+        .map((h) => ({ ...h, position: map.toOriginal(h.position) }));
+    },
+
+    getSemanticClassifications(fileName: string, span: TS.TextSpan, format?: TS.SemanticClassificationFormat) {
+      sync();
+      const spans = (rewritten.getSemanticClassifications as (...a: unknown[]) => TS.ClassifiedSpan[])(
+        fileName,
+        spanToRewritten(fileName, span),
+        format,
+      );
+      return spans.filter((s) => !isGenerated(fileName, s.textSpan)).map((s) => ({ ...s, textSpan: spanToOriginal(fileName, s.textSpan) }));
+    },
+
+    getEncodedSemanticClassifications(fileName: string, span: TS.TextSpan, format?: TS.SemanticClassificationFormat) {
+      sync();
+      const result = (rewritten.getEncodedSemanticClassifications as (...a: unknown[]) => TS.Classifications)(
+        fileName,
+        spanToRewritten(fileName, span),
+        format,
+      );
+      const map = mapOf(fileName);
+      if (!map) return result;
+      const spans: number[] = [];
+      for (let i = 0; i < result.spans.length; i += 3) {
+        const s = { start: result.spans[i]!, length: result.spans[i + 1]! };
+        if (map.isGenerated(s.start, s.start + s.length)) continue;
+        const o = map.spanToOriginal(s);
+        spans.push(o.start, o.length, result.spans[i + 2]!);
+      }
+      return { ...result, spans };
+    },
+
+    getEmitOutput(fileName: string, emitOnlyDtsFiles?: boolean, forceDtsEmit?: boolean) {
+      // What the build emits (with the transformer), not the untransformed text.
+      sync();
+      return rewritten.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
+    },
+
+    cleanupSemanticCache(): void {
+      base.cleanupSemanticCache();
+      rewritten.cleanupSemanticCache();
+    },
+
+    dispose(): void {
+      rewritten.dispose();
+      base.dispose();
+    },
+  });
+
+  function mapCallItem(item: TS.CallHierarchyItem): TS.CallHierarchyItem {
+    return { ...item, span: spanToOriginal(item.file, item.span), selectionSpan: spanToOriginal(item.file, item.selectionSpan) };
+  }
+
+  return service as TS.LanguageService;
+}
+
+/** Internal in TypeScript's typings, but tsserver calls it on every plugin's service for big files. */
+interface RegionService {
+  getRegionSemanticDiagnostics?(
+    fileName: string,
+    ranges: TS.TextRange[],
+  ): { diagnostics: TS.Diagnostic[]; spans: TS.TextSpan[] } | undefined;
+}
