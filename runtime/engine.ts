@@ -8,8 +8,9 @@
 // Why op codes and not a closure per node (as micrograd's `_backward`): a closure costs an
 // allocation and ~100 bytes per node and makes every call site megamorphic; an op code is a
 // small integer in a field that the node has anyway. The engine also keeps the two children in
-// two fields (`_a`, `_b`) instead of an array or a set, and marks visited nodes in a bit of the
-// op-code field instead of a Set. See BENCHMARKS.md for what each of these buys.
+// two fields (`_a`, `_b`) instead of an array or a set, marks visited nodes in a bit of the
+// op-code field instead of a Set, and keeps `data` and `grad` in shared Float64Array pages
+// (see "Where data and grad live" below). See BENCHMARKS.md for what each of these buys.
 
 import { pyRepr } from "./format.js";
 
@@ -22,8 +23,9 @@ export interface ValueOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Op codes. Bits 0-4 hold the op; bits 5 and 6 are the marks of the topological sort, which are
-// set while `backward()` runs and cleared before it returns.
+// Op codes. Bits 0-4 of `_code` hold the op; bits 5 and 6 are the marks of the topological sort,
+// which are set while `backward()` runs and cleared before it returns; the bits from 7 up hold
+// where the node's data is in its page (see below).
 const LEAF = 0;
 const ADD = 1;
 const SUB = 2;
@@ -39,7 +41,25 @@ const RELU = 11;
 const SIGMOID = 12;
 const OP_MASK = 31;
 const ENTERED = 32;
-const DONE = 64;
+const SECOND = 64;
+const MARKS = ENTERED | SECOND;
+const SLOT_SHIFT = 7;
+
+// ---------------------------------------------------------------------------------------------
+// Where data and grad live.
+//
+// A JavaScript object cannot hold a raw double: V8 stores each number field as a pointer to a
+// separate 16-byte heap number. With `data` and `grad` as fields a node was three heap objects
+// (96 bytes), and the garbage collector copies all three while a graph is alive, which was the
+// largest cost of a training step. So every node's data and grad sit side by side in a shared
+// page (a Float64Array of PAGE_NODES nodes, filled in creation order and never reused), and the
+// node holds its page and, in `_code`, its index there. A node is then one object of four
+// fields (56 bytes) plus 16 bytes in its page. A page is freed when no node in it is alive.
+// The accessors `data` and `grad` hide this: the operations below read `a.data` and
+// `out.grad` as before. The price in clarity is these accessors and the index arithmetic.
+const PAGE_NODES = 2048;
+let page = new Float64Array(2 * PAGE_NODES);
+let pageUsed = 0;
 
 /** The op names, as the Python original spells them where it has the op. */
 const OP_NAMES = ["", "+", "-", "*", "/", "neg", "**", "**", "exp", "log", "tanh", "ReLU", "sigmoid"];
@@ -52,24 +72,30 @@ const TRANSFORM_HELP =
   "methods instead (a.mul(b).add(c)).";
 
 export class Value {
-  /** The number this node holds. */
-  data: number;
-  /** d(root)/d(this) after `root.backward()`; starts at 0 and accumulates (`+=`). */
-  grad: number;
-  /** @internal op code and sort marks (see above) */
-  _code: number;
+  // The fields are `declare`d so that no class-field definition (`this._code = undefined`) runs
+  // before the constructor: every node gets the same four fields in the same order, one shape.
+
+  /** @internal the page that holds this node's data and grad */
+  declare _page: Float64Array;
+  /** @internal op code, sort marks and index in the page (see above) */
+  declare _code: number;
   /** @internal first child (or null) */
-  _a: Value | null;
+  declare _a: Value | null;
   /** @internal second child, or pow's constant exponent (or null) */
-  _b: Value | null;
+  declare _b: Value | null;
 
   constructor(data: number, options?: ValueOptions) {
     if (typeof data !== "number") {
       throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}`);
     }
-    this.data = data;
-    this.grad = 0;
-    this._code = LEAF;
+    if (pageUsed === PAGE_NODES) {
+      page = new Float64Array(2 * PAGE_NODES);
+      pageUsed = 0;
+    }
+    const at = 2 * pageUsed++;
+    page[at] = data; // page[at + 1], the grad, starts at 0
+    this._page = page;
+    this._code = (at << SLOT_SHIFT) | LEAF;
     this._a = null;
     this._b = null;
     if (options !== undefined) {
@@ -80,9 +106,27 @@ export class Value {
     }
   }
 
+  /** The number this node holds. */
+  get data(): number {
+    return this._page[this._code >> SLOT_SHIFT];
+  }
+  set data(x: number) {
+    if (typeof x !== "number") throw new TypeError(`Value.data must be a number, got ${describe(x)}`);
+    this._page[this._code >> SLOT_SHIFT] = x;
+  }
+
+  /** d(root)/d(this) after `root.backward()`; starts at 0 and accumulates (`+=`). */
+  get grad(): number {
+    return this._page[(this._code >> SLOT_SHIFT) + 1];
+  }
+  set grad(x: number) {
+    if (typeof x !== "number") throw new TypeError(`Value.grad must be a number, got ${describe(x)}`);
+    this._page[(this._code >> SLOT_SHIFT) + 1] = x;
+  }
+
   /**
    * The node's name, '' when it has none. Kept outside the node object (labels are few and
-   * nodes are many), which keeps a node at five fields.
+   * nodes are many), which keeps a node at four fields.
    */
   get label(): string {
     return labels.get(this) ?? "";
@@ -166,9 +210,9 @@ export class Value {
     this.grad = 1;
     for (let i = n - 1; i >= 0; i--) {
       const v = topo[i]!;
-      const code = v._code & OP_MASK;
+      const code = v._code & ~MARKS;
       v._code = code; // clear the sort marks
-      switch (code) {
+      switch (code & OP_MASK) {
         case LEAF:
           break;
         case ADD:
@@ -263,7 +307,7 @@ export function isValue(x: unknown): x is Value {
 /** A result node: no validation, one shape for every node. */
 function node(data: number, code: number, a: Value, b: Value | null): Value {
   const v = new Value(data);
-  v._code = code;
+  v._code |= code;
   v._a = a;
   v._b = b;
   return v;
@@ -444,34 +488,46 @@ const stackBuf: (Value | null)[] = [];
 
 /**
  * Post-order DFS from `root`, children in order (`_a` before `_b`), without recursion, so a
- * chain of a million ops does not overflow the stack. Visited nodes are marked in `_code`;
- * the caller must clear the marks (backward does it as it walks the order). Leaves the order
- * in the first n entries of `topoBuf` and returns n.
+ * chain of a million ops does not overflow the stack. Leaves the order in the first n entries
+ * of `topoBuf` and returns n.
+ *
+ * A node on top of the stack goes down its first child (mark ENTERED), then its second (mark
+ * SECOND), then is emitted. A child is pushed only when its turn comes and only if not yet
+ * entered, so no node is ever on the stack twice and the stack is no deeper than the longest
+ * path. (Pushing both children at once would be shorter code, but in a chain `y = y * c` it
+ * stacks a copy of `c` for every op: twice the memory for a million-op chain.) The marks stay
+ * set; the caller clears them (backward does it as it walks the order).
  */
 function buildTopo(root: Value): number {
   const topo = topoBuf;
   const stack = stackBuf;
   let n = 0;
   let sp = 0;
-  let depth = 0;
+  let depth = 1;
   stack[sp++] = root;
   while (sp > 0) {
     const v = stack[sp - 1]!;
     const code = v._code;
-    if ((code & DONE) !== 0) {
-      sp--;
-    } else if ((code & ENTERED) !== 0) {
-      sp--;
-      v._code = code | DONE;
-      topo[n++] = v;
-    } else {
+    if ((code & ENTERED) === 0) {
       v._code = code | ENTERED;
-      const b = v._b;
-      if (b !== null && (code & OP_MASK) !== POW && (b._code & ENTERED) === 0) stack[sp++] = b;
       const a = v._a;
-      if (a !== null && (a._code & ENTERED) === 0) stack[sp++] = a;
-      if (sp > depth) depth = sp;
+      if (a !== null && (a._code & ENTERED) === 0) {
+        stack[sp++] = a;
+        if (sp > depth) depth = sp;
+        continue;
+      }
     }
+    if ((code & SECOND) === 0) {
+      v._code = code | ENTERED | SECOND;
+      const b = v._b;
+      if (b !== null && (code & OP_MASK) !== POW && (b._code & ENTERED) === 0) {
+        stack[sp++] = b;
+        if (sp > depth) depth = sp;
+        continue;
+      }
+    }
+    sp--;
+    topo[n++] = v;
   }
   stack.fill(null, 0, depth); // drop references so the graph can be collected
   return n;
@@ -485,7 +541,7 @@ export function topologicalOrder(root: Value): Value[] {
   const n = buildTopo(root);
   const order = topoBuf.slice(0, n) as Value[];
   topoBuf.fill(null, 0, n);
-  for (const v of order) v._code &= OP_MASK;
+  for (const v of order) v._code &= ~MARKS;
   return order;
 }
 

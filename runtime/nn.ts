@@ -90,9 +90,11 @@ function checkCount(what: string, n: unknown): number {
   return n;
 }
 
-function checkInput(where: string, x: readonly Input[], nin: number): void {
-  if (!Array.isArray(x)) throw new TypeError(`${where}: the input must be an array of ${nin} numbers or Values, got ${typeof x}`);
-  if (x.length !== nin) throw new RangeError(`${where}: expected ${nin} inputs, got ${x.length}`);
+// Takes the module, not its name: the name is built only when there is an error to report,
+// since forward runs once per neuron per sample.
+function checkInput(where: Module, x: readonly Input[], nin: number): void {
+  if (!Array.isArray(x)) throw new TypeError(`${where.toString()}: the input must be an array of ${nin} numbers or Values, got ${typeof x}`);
+  if (x.length !== nin) throw new RangeError(`${where.toString()}: expected ${nin} inputs, got ${x.length}`);
 }
 
 export interface Neuron {
@@ -117,7 +119,7 @@ export class Neuron extends Module {
 
   forward(x: readonly Input[]): Value {
     const w = this.w;
-    checkInput(`${this.toString()}`, x, w.length);
+    checkInput(this, x, w.length);
     // Python: sum((wi*xi for wi, xi in zip(self.w, x)), self.b)
     let act = this.b;
     for (let i = 0; i < w.length; i++) act = add(act, mul(w[i], x[i]));
