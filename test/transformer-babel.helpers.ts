@@ -6,7 +6,7 @@
 import { transformSync, type PluginItem } from "@babel/core";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as runtime from "micrograd-ts";
 import micrograd, { type MicrogradBabelOptions } from "../transformer/babel/index.ts";
@@ -64,4 +64,45 @@ export function runEmitted(code: string, filename: string, options: { print?: st
   const console = { log: (...args: unknown[]) => printed.push(args.map(String).join(" ")) };
   new Function("require", "module", "exports", "console", cjs)(require, module, module.exports, console);
   return { exports: module.exports, printed };
+}
+
+/**
+ * Builds dist/ (npm run build) when a source is newer than it: the loader, the consumer
+ * project and babel-jest run the built package. One build at a time across test files.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const { statSync, readdirSync: list, mkdirSync, rmSync } = await import("node:fs");
+  const { execFileSync } = await import("node:child_process");
+  const newest = (dir: string): number => {
+    let t = 0;
+    for (const e of list(join(ROOT, dir), { withFileTypes: true, recursive: true })) {
+      if (e.isFile() && e.name.endsWith(".ts")) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
+    }
+    return t;
+  };
+  const built = (file: string) => {
+    try {
+      return statSync(join(ROOT, file)).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  const stale = () => Math.max(newest("runtime"), newest("transformer")) > Math.min(built("dist/transformer/node/hooks.js"), built("dist/cjs/transformer/babel/index.js"), built("dist/runtime/index.js"));
+  if (!stale()) return;
+  const lock = join(ROOT, "node_modules/.cache/micrograd-ts-build.lock");
+  mkdirSync(dirname(lock), { recursive: true });
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 180_000) throw new Error(`${lock} held for 3 minutes: remove it if no build is running`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (stale()) execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { cwd: ROOT, stdio: "pipe" });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }

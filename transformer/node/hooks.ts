@@ -164,6 +164,23 @@ async function babelCompile(source: string, filename: string, typescript: boolea
     sourceFileName: basename(filename),
     presets: typescript ? [["@babel/preset-typescript", { allowDeclareFields: true }]] : [],
     plugins: [plugin],
+  }).catch((error: unknown) => {
+    throw sourceError(error, filename);
   });
   return result!.code!;
+}
+
+/**
+ * Babel's parse errors say "/abs/file.ts: message (line:column)" with a 0-based column and a
+ * stack through Babel's internals; this says "file.ts:line:column: message" (1-based, as editors
+ * and stack traces count) with the code frame, and no internal frames.
+ */
+function sourceError(error: unknown, filename: string): unknown {
+  const e = error as { loc?: { line: number; column: number }; message?: string };
+  if (!e || typeof e.message !== "string" || !e.loc) return error;
+  const [first = "", ...frame] = e.message.split("\n");
+  const reason = first.replace(`${filename}: `, "").replace(/ \(\d+:\d+\)$/, "");
+  const out = new SyntaxError(`${filename}:${e.loc.line}:${e.loc.column + 1}: ${reason}\n${frame.join("\n")}`);
+  out.stack = `SyntaxError: ${out.message}`;
+  return out;
 }
