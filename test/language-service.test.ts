@@ -65,3 +65,122 @@ describe("diagnostics", () => {
     ]);
   });
 });
+
+interface QuickInfo {
+  kind: string;
+  displayString: string;
+  documentation: string;
+  start: Location;
+  end: Location;
+}
+
+const quickInfo = (name: string, needle: string, delta = 0, nth = 0) =>
+  server.request<QuickInfo>("quickinfo", { file: file(name), ...locate(source(name), needle, delta, nth) });
+
+describe("quick info", () => {
+  it("calls the operand of an operator what it is", async () => {
+    const info = await quickInfo("values.ts", "a * b", 0);
+    expect(info.displayString).toBe("const a: Value");
+    expect(slice(source("values.ts"), info.start, info.end)).toBe("a");
+  });
+
+  it("shows Value on the operator of `a * b`, over the whole expression", async () => {
+    const info = await quickInfo("values.ts", "a * b", 2);
+    expect(info.displayString).toBe("a * b: Value");
+    expect(slice(source("values.ts"), info.start, info.end)).toBe("a * b");
+  });
+
+  it("infers Value through const, reduce, functions and other modules", async () => {
+    expect((await quickInfo("values.ts", "const e =", 6)).displayString).toBe("const e: Value");
+    expect((await quickInfo("values.ts", "const L =", 6)).displayString).toBe("const L: Value");
+    expect((await quickInfo("values.ts", "L.backward", 0)).displayString).toBe("const L: Value");
+    expect((await quickInfo("values.ts", "const ee", 6)).displayString).toBe("const ee: Value");
+    expect((await quickInfo("values.ts", "const g", 6)).displayString).toBe("const g: Value");
+    expect((await quickInfo("values.ts", "const sum", 6)).displayString).toBe("const sum: Value");
+    expect((await quickInfo("values.ts", "const negated", 6)).displayString).toBe("const negated: Value");
+    expect((await quickInfo("values.ts", "let h", 4)).displayString).toBe("let h: Value");
+    expect((await quickInfo("uses-model.ts", "const loss", 6)).displayString).toBe("const loss: Value");
+    // Number-only arithmetic stays number.
+    expect((await quickInfo("values.ts", "const n =", 6)).displayString).toBe("const n: number");
+  });
+
+  it("shows members of a rewritten expression", async () => {
+    const info = await quickInfo("values.ts", "(a * b).backward", 8);
+    expect(info.displayString).toContain("(method) Value.backward(");
+  });
+});
+
+describe("navigation", () => {
+  it("goes to the definition of an identifier inside a rewritten expression", async () => {
+    const text = source("values.ts");
+    const defs = await server.request<Array<{ file: string; start: Location; end: Location }>>("definition", {
+      file: file("values.ts"),
+      ...locate(text, "2 * a - b", 4),
+    });
+    expect(defs).toHaveLength(1);
+    expect(defs[0]!.file).toBe(file("values.ts"));
+    expect(defs[0]!.start).toEqual(locate(text, "a = new Value", 0));
+    expect(slice(text, defs[0]!.start, defs[0]!.end)).toBe("a");
+  });
+
+  it("goes to a definition in another module", async () => {
+    const defs = await server.request<Array<{ file: string; start: Location; end: Location }>>("definition", {
+      file: file("uses-model.ts"),
+      ...locate(source("uses-model.ts"), "neuron(["),
+    });
+    expect(defs.map((d) => [d.file, slice(source("model.ts"), d.start, d.end)])).toEqual([[file("model.ts"), "neuron"]]);
+  });
+
+  it("finds references in original coordinates", async () => {
+    const text = source("values.ts");
+    const body = await server.request<{ refs: Array<{ file: string; start: Location; end: Location; lineText: string }> }>("references", {
+      file: file("values.ts"),
+      ...locate(text, "const e", 6),
+    });
+    expect(body.refs.map((r) => [r.start.line, slice(text, r.start, r.end)])).toEqual([
+      [6, "e"],
+      [7, "e"],
+      [8, "e"],
+      [17, "e"],
+      [17, "e"],
+    ]);
+    expect(body.refs[4]!.lineText).toBe("const ee = e * e;");
+  });
+
+  it("renames an identifier used inside rewritten expressions, with edits on the original text", async () => {
+    const text = source("values.ts");
+    const body = await server.request<{ info: { canRename: boolean }; locs: Array<{ file: string; locs: Array<{ start: Location; end: Location }> }> }>(
+      "rename",
+      { file: file("values.ts"), ...locate(text, "b / 3"), findInStrings: false, findInComments: false },
+    );
+    expect(body.info.canRename).toBe(true);
+    expect(body.locs).toHaveLength(1);
+    const locs = body.locs[0]!.locs;
+    expect(locs.map((l) => slice(text, l.start, l.end))).toEqual(["b", "b", "b", "b", "b", "b"]);
+    expect(locs.map((l) => [l.start.line, l.start.offset])).toEqual([
+      [4, 7],
+      [6, 15],
+      [14, 6],
+      [16, 19],
+      [19, 6],
+      [22, 17],
+    ]);
+  });
+
+  it("renames across modules", async () => {
+    const body = await server.request<{ locs: Array<{ file: string; locs: Array<{ start: Location; end: Location }> }> }>("rename", {
+      file: file("model.ts"),
+      ...locate(source("model.ts"), "weight ="),
+      findInStrings: false,
+      findInComments: false,
+    });
+    const found = body.locs.flatMap((f) => f.locs.map((l) => [f.file.split("/").pop(), l.start.line, slice(source(f.file.split("/").pop()!), l.start, l.end)]));
+    expect(found.sort()).toEqual([
+      ["model.ts", 7, "weight"],
+      ["uses-model.ts", 2, "weight"],
+      ["uses-model.ts", 4, "weight"],
+      ["uses-model.ts", 4, "weight"],
+      ["uses-model.ts", 7, "weight"],
+    ]);
+  });
+});

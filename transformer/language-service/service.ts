@@ -576,6 +576,28 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       return { ...result, spans };
     },
 
+    getCodeFixesAtPosition(
+      fileName: string,
+      start: number,
+      end: number,
+      errorCodes: readonly number[],
+      fmt: TS.FormatCodeSettings,
+      preferences: TS.UserPreferences,
+    ): readonly TS.CodeFixAction[] {
+      // The fixes need the checker's types (`e.backwrd()` on `const e = a * b` is fixed to
+      // `backward`), so they come from the rewritten program; a fix that would write over
+      // generated text is left out, and when none is left the project's own service answers.
+      sync();
+      const span = spanToRewritten(fileName, { start, length: end - start });
+      const fixes = rewritten
+        .getCodeFixesAtPosition(fileName, span.start, span.start + span.length, errorCodes, fmt, preferences)
+        .flatMap((fix) => {
+          const changes = mapFileTextChanges(fix.changes);
+          return changes ? [{ ...fix, changes }] : [];
+        });
+      return fixes.length > 0 ? fixes : base.getCodeFixesAtPosition(fileName, start, end, errorCodes, fmt, preferences);
+    },
+
     getEmitOutput(fileName: string, emitOnlyDtsFiles?: boolean, forceDtsEmit?: boolean) {
       // What the build emits (with the transformer), not the untransformed text.
       sync();
