@@ -1,0 +1,38 @@
+// The demo's data: the real moons (runtime/datasets.ts, sklearn's make_moons with numpy's
+// seed 1337) when the runtime has them, else a deterministic stand-in of the same shape
+// (100 points, 2 features, labels -1 / 1) so the benchmark measures the same amount of work.
+
+/** @returns {{ X: number[][], y: number[], source: string }} */
+export function demoData(runtime) {
+  if (typeof runtime.makeMoons === "function") {
+    try {
+      const m = runtime.makeMoons(100, 0.1);
+      const X = m.X ?? m.x ?? m[0];
+      const y0 = m.y ?? m[1];
+      if (Array.isArray(X) && X.length === 100 && y0 && y0.length === 100) {
+        // the demo maps y from 0 / 1 to -1 / 1
+        const y = Array.from(y0, (v) => (v > 0 ? 1 : -1));
+        return { X: X.map((r) => [Number(r[0]), Number(r[1])]), y, source: "makeMoons(100, 0.1)" };
+      }
+    } catch {
+      // fall through to the stand-in
+    }
+  }
+  return { ...standInMoons(), source: "stand-in moons" };
+}
+
+/** Two interleaved half circles with a little noise, from a fixed LCG: no dependency on the runtime. */
+function standInMoons() {
+  let s = 1337;
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const noise = () => 0.1 * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const X = [];
+  const y = [];
+  for (let i = 0; i < 100; i++) {
+    const outer = i % 2 === 0;
+    const t = (Math.floor(i / 2) * Math.PI) / 49;
+    X.push(outer ? [Math.cos(t) + noise(), Math.sin(t) + noise()] : [1 - Math.cos(t) + noise(), 1 - Math.sin(t) - 0.5 + noise()]);
+    y.push(outer ? -1 : 1);
+  }
+  return { X, y };
+}

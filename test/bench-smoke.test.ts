@@ -1,0 +1,62 @@
+// The benchmarks' smoke mode, in the test suite: every bench module runs with { smoke: true }
+// and reports rows with finite numbers. It checks that they run and report, never their speed
+// (speed is judged by `npm run bench`, see BENCHMARKS.md).
+
+import { describe, expect, it } from "vitest";
+// @ts-expect-error bench/run.mjs is plain JavaScript without type declarations
+import { benchModules, formatValue, runBenches } from "../bench/run.mjs";
+
+type Row = { module: string; bench: string; metric: string; value: number; unit: string; target?: string; ok?: boolean; note?: string };
+
+const names: string[] = benchModules();
+
+describe("bench smoke mode", () => {
+  it("finds the engine's benchmarks", () => {
+    expect(names.slice(0, 3)).toEqual(["training", "memory", "scale"]);
+  });
+
+  for (const name of names) {
+    it(`bench/${name}.mjs runs and reports finite numbers`, { timeout: 120_000 }, async () => {
+      const { rows, failed } = (await runBenches({ smoke: true, only: [name] })) as { rows: Row[]; failed: number };
+      const failures = rows.filter((r) => r.metric === "FAILED").map((r) => r.note);
+      expect(failures).toEqual([]);
+      expect(failed).toBe(0);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) {
+        expect(typeof r.bench, `${name}: ${JSON.stringify(r)}`).toBe("string");
+        expect(typeof r.metric, `${name}: ${JSON.stringify(r)}`).toBe("string");
+        expect(typeof r.unit, `${name}: ${JSON.stringify(r)}`).toBe("string");
+        expect(Number.isFinite(r.value), `${name}: ${r.bench} / ${r.metric} = ${r.value}`).toBe(true);
+        if (r.ok !== undefined) expect(typeof r.ok).toBe("boolean");
+      }
+    });
+  }
+
+  it("the training bench counts the demo's graph and checks the floor against the engine", async () => {
+    const { rows } = (await runBenches({ smoke: true, only: ["training"] })) as { rows: Row[] };
+    const get = (metric: string) => rows.find((r) => r.metric === metric)?.value;
+    // 100 points x (2 inputs + 80 + 528 + 32 nodes of the MLP + 5 of the margin loss), the sums,
+    // and the L2 term over 337 parameters: micrograd's demo graph, node for node
+    expect(get("nodes per step")).toBe(65818);
+    // the hand-written floor computes the same losses as the engine, step after step
+    expect(get("largest relative loss difference, engine vs floor")).toBeLessThan(1e-12);
+  });
+
+  it("the memory bench measures what a node costs", async () => {
+    const { rows } = (await runBenches({ smoke: true, only: ["memory"] })) as { rows: Row[] };
+    const perNode = rows.find((r) => r.metric === "bytes per node")!.value;
+    // a node is at least its object header, op code and two children; a wrong measurement
+    // (no GC, a missed page) gives a figure far outside this range
+    expect(perNode).toBeGreaterThan(40);
+    expect(perNode).toBeLessThan(200);
+  });
+
+  it("formats values for the table", () => {
+    expect(formatValue(65818)).toBe("65,818");
+    expect(formatValue(4.256)).toBe("4.26");
+    expect(formatValue(123.4)).toBe("123");
+    expect(formatValue(0.1234)).toBe("0.123");
+    expect(formatValue(3.4e-16)).toBe("3.4e-16");
+    expect(formatValue(NaN)).toBe("-");
+  });
+});
