@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installPlugin, locate, slice, TsServer, type Location } from "./fixtures/editor/tsserver.js";
+import { installPlugin, locate, locationToPosition, positionToLocation, slice, TsServer, type Location } from "./fixtures/editor/tsserver.js";
 
 const project = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "editor", "project");
 const file = (name: string) => join(project, name);
@@ -182,5 +182,99 @@ describe("navigation", () => {
       ["uses-model.ts", 4, "weight"],
       ["uses-model.ts", 7, "weight"],
     ]);
+  });
+});
+
+/** Applies protocol edits (line/offset coordinates of `text`) to `text`. */
+function applyCodeEdits(text: string, edits: Array<{ start: Location; end: Location; newText: string }>): string {
+  const positioned = edits
+    .map((e) => ({ start: locationToPosition(text, e.start), end: locationToPosition(text, e.end), newText: e.newText }))
+    .sort((x, y) => y.start - x.start);
+  let out = text;
+  for (const e of positioned) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+describe("completions", () => {
+  it("lists Value's members after `(a * b).`, typed into the file", async () => {
+    const name = "values.ts";
+    const text = source(name);
+    const end = positionToLocation(text, text.length);
+    const typed = "(a * b).";
+    server.notify("change", { file: file(name), line: end.line, offset: end.offset, endLine: end.line, endOffset: end.offset, insertString: typed });
+    try {
+      const body = await server.request<{ entries: Array<{ name: string; kind: string }> }>("completionInfo", {
+        file: file(name),
+        line: end.line,
+        offset: end.offset + typed.length,
+        triggerCharacter: ".",
+      });
+      const names = body.entries.map((e) => e.name);
+      expect(names).toEqual(expect.arrayContaining(["backward", "data", "grad", "label", "tanh", "exp", "relu"]));
+      expect(names).not.toContain("toFixed");
+    } finally {
+      server.notify("change", {
+        file: file(name),
+        line: end.line,
+        offset: end.offset,
+        endLine: end.line,
+        endOffset: end.offset + typed.length,
+        insertString: "",
+      });
+    }
+    expect(await diagnostics(name)).toEqual([]);
+  });
+
+  it("does not offer the names the rewrite imports", async () => {
+    const text = source("format.ts");
+    const body = await server.request<{ entries: Array<{ name: string; source?: string; hasAction?: boolean }> }>("completionInfo", {
+      file: file("format.ts"),
+      ...locate(text, "export { c }", 9),
+    });
+    const inScope = body.entries.filter((e) => !e.source).map((e) => e.name);
+    expect(inScope).toEqual(expect.arrayContaining(["a", "b", "c", "Value", "tanh", "relu"]));
+    expect(inScope).not.toContain("add");
+    expect(inScope).not.toContain("mul");
+  });
+});
+
+describe("features that edit text act on the original text", () => {
+  it("formats the code as written", async () => {
+    const text = source("format.ts");
+    const lines = text.split("\n");
+    const edits = await server.request<Array<{ start: Location; end: Location; newText: string }>>("format", {
+      file: file("format.ts"),
+      line: 1,
+      offset: 1,
+      endLine: lines.length,
+      endOffset: lines[lines.length - 1]!.length + 1,
+    });
+    expect(applyCodeEdits(text, edits)).toBe(text.replace("const   c=a*b   +  relu(a);", "const c = a * b + relu(a);"));
+  });
+
+  it("organises imports without the rewrite's import", async () => {
+    const text = source("format.ts");
+    const changes = await server.request<Array<{ fileName: string; textChanges: Array<{ start: Location; end: Location; newText: string }> }>>(
+      "organizeImports",
+      { scope: { type: "file", args: { file: file("format.ts") } } },
+    );
+    expect(changes).toHaveLength(1);
+    const organised = applyCodeEdits(text, changes[0]!.textChanges);
+    expect(organised.split("\n")[0]).toBe('import { Value, relu } from "micrograd-ts";');
+    expect(organised.split("\n").slice(1).join("\n")).toBe(text.split("\n").slice(1).join("\n"));
+  });
+
+  it("offers the spelling fix that the Value's type calls for, as an edit of the original text", async () => {
+    const text = source("format.ts");
+    const diags = await diagnostics("format.ts");
+    expect(diags.map((d) => [d.code, d.line, d.text])).toEqual([[2551, 6, "backwrd"]]);
+    const at = locate(text, "backwrd");
+    const fixes = await server.request<Array<{ fixName: string; changes: Array<{ textChanges: Array<{ start: Location; end: Location; newText: string }> }> }>>(
+      "getCodeFixes",
+      { file: file("format.ts"), startLine: at.line, startOffset: at.offset, endLine: at.line, endOffset: at.offset + 7, errorCodes: [2551] },
+    );
+    const spelling = fixes.find((f) => f.fixName === "spelling");
+    expect(spelling).toBeDefined();
+    expect(applyCodeEdits(text, spelling!.changes[0]!.textChanges)).toBe(text.replace("c.backwrd()", "c.backward()"));
   });
 });

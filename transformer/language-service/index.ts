@@ -26,7 +26,7 @@ function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
       return createMicrogradService(ts, {
         base: info.languageService,
         host: info.languageServiceHost,
-        rewriter: createRewriter(ts),
+        rewriter: createRewriter(ts, log),
         // Internal to tsserver: sharing it lets both services parse lib.d.ts files once.
         sharedRegistry: project?.projectService?.documentRegistry,
         log,
