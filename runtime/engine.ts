@@ -84,26 +84,18 @@ export class Value {
   /** @internal second child, or pow's constant exponent (or null) */
   declare _b: Value | null;
 
+  // Kept small, with the rare paths in functions of their own, so that the compiler inlines it
+  // into every operation (a constructor with its error messages inline was too big to inline).
   constructor(data: number, options?: ValueOptions) {
-    if (typeof data !== "number") {
-      throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}`);
-    }
-    if (pageUsed === PAGE_NODES) {
-      page = new Float64Array(2 * PAGE_NODES);
-      pageUsed = 0;
-    }
+    if (typeof data !== "number") badData(data);
+    if (pageUsed === PAGE_NODES) newPage();
     const at = 2 * pageUsed++;
     page[at] = data; // page[at + 1], the grad, starts at 0
     this._page = page;
     this._code = (at << SLOT_SHIFT) | LEAF;
     this._a = null;
     this._b = null;
-    if (options !== undefined) {
-      if (options === null || typeof options !== "object") {
-        throw new TypeError(`new Value(data, options): options must be an object like { label: "a" }, got ${describe(options)}`);
-      }
-      if (options.label !== undefined) this.label = options.label;
-    }
+    if (options !== undefined) applyOptions(this, options);
   }
 
   /** The number this node holds. */
@@ -111,7 +103,7 @@ export class Value {
     return this._page[this._code >> SLOT_SHIFT];
   }
   set data(x: number) {
-    if (typeof x !== "number") throw new TypeError(`Value.data must be a number, got ${describe(x)}`);
+    if (typeof x !== "number") badField("data", x);
     this._page[this._code >> SLOT_SHIFT] = x;
   }
 
@@ -120,7 +112,7 @@ export class Value {
     return this._page[(this._code >> SLOT_SHIFT) + 1];
   }
   set grad(x: number) {
-    if (typeof x !== "number") throw new TypeError(`Value.grad must be a number, got ${describe(x)}`);
+    if (typeof x !== "number") badField("grad", x);
     this._page[(this._code >> SLOT_SHIFT) + 1] = x;
   }
 
@@ -296,6 +288,26 @@ export declare const VALUE_BRAND: unique symbol;
 
 const labels = new WeakMap<Value, string>();
 
+function newPage(): void {
+  page = new Float64Array(2 * PAGE_NODES);
+  pageUsed = 0;
+}
+
+function badData(data: unknown): never {
+  throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}`);
+}
+
+function badField(name: string, x: unknown): never {
+  throw new TypeError(`Value.${name} must be a number, got ${describe(x)}`);
+}
+
+function applyOptions(v: Value, options: ValueOptions): void {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`new Value(data, options): options must be an object like { label: "a" }, got ${describe(options)}`);
+  }
+  if (options.label !== undefined) v.label = options.label;
+}
+
 /** Whether `x` is a Value of this runtime. */
 export function isValue(x: unknown): x is Value {
   return x instanceof Value;
@@ -332,6 +344,10 @@ function pyNumber(x: number): string {
 function operand(x: Operand, op: string, side: string): Value {
   if (x instanceof Value) return x;
   if (typeof x === "number") return new Value(x);
+  return badOperand(x, op, side);
+}
+
+function badOperand(x: unknown, op: string, side: string): never {
   throw new TypeError(`${op}: the ${side} operand must be a number or a Value, got ${describe(x)}`);
 }
 
