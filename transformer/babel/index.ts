@@ -38,6 +38,15 @@ interface FileState {
   program: NodePath<BabelTypes.Program>;
   positions: Positions;
   file: string;
+  /**
+   * What the TypeScript annotations say (read before @babel/preset-typescript strips them):
+   * bindings declared as a number, string, boolean… (never a Value, if the types are right, as
+   * the TypeScript transformer also trusts them), bindings declared as arrays of those, and
+   * functions declared to return one.
+   */
+  primitive: WeakSet<Node>;
+  primitiveArray: WeakSet<Node>;
+  primitiveFunction: WeakSet<Node>;
 }
 
 /**
@@ -82,7 +91,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
 
   // ---- What cannot be a Value -----------------------------------------------------------------
 
-  function notValue(path: NodePath, seen: Set<unknown>): boolean {
+  function notValue(fs: FileState, path: NodePath, seen: Set<unknown>): boolean {
     const node = path.node;
     if (NOT_VALUE.has(node)) return true;
     switch (node.type) {
@@ -102,41 +111,50 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         return true;
       case "UnaryExpression":
         if (NON_VALUE_UNARY.has(node.operator)) return true;
-        return node.operator === "-" && notValue((path as NodePath<BabelTypes.UnaryExpression>).get("argument"), seen);
+        return node.operator === "-" && notValue(fs, (path as NodePath<BabelTypes.UnaryExpression>).get("argument"), seen);
       case "BinaryExpression": {
         if (NON_VALUE_BINARY.has(node.operator)) return true;
         const p = path as NodePath<BabelTypes.BinaryExpression>;
-        return notValue(p.get("left"), seen) && notValue(p.get("right"), seen);
+        return notValue(fs, p.get("left"), seen) && notValue(fs, p.get("right"), seen);
       }
       case "ParenthesizedExpression":
       case "TSAsExpression":
       case "TSSatisfiesExpression":
       case "TSNonNullExpression":
       case "TSTypeAssertion":
-        return notValue(path.get("expression") as NodePath, seen);
+        return notValue(fs, path.get("expression") as NodePath, seen);
       case "SequenceExpression": {
         const exprs = (path as NodePath<BabelTypes.SequenceExpression>).get("expressions");
-        return notValue(exprs[exprs.length - 1]!, seen);
+        return notValue(fs, exprs[exprs.length - 1]!, seen);
       }
       case "ConditionalExpression": {
         const p = path as NodePath<BabelTypes.ConditionalExpression>;
-        return notValue(p.get("consequent"), seen) && notValue(p.get("alternate"), seen);
+        return notValue(fs, p.get("consequent"), seen) && notValue(fs, p.get("alternate"), seen);
       }
       case "AssignmentExpression": {
         const p = path as NodePath<BabelTypes.AssignmentExpression>;
-        return node.operator === "=" && notValue(p.get("right"), seen);
+        return node.operator === "=" && notValue(fs, p.get("right"), seen);
       }
       case "Identifier":
-        return identifierNotValue(path as NodePath<BabelTypes.Identifier>, seen);
+        return identifierNotValue(fs, path as NodePath<BabelTypes.Identifier>, seen);
       case "CallExpression": {
         // Math.sqrt(x), Number(s), parseInt(s): numbers, unless the name is shadowed
         const callee = node.callee;
+        if (callee.type === "Identifier") {
+          const fn = path.scope.getBinding(callee.name)?.path;
+          if (fn && fs.primitiveFunction.has(fn.isVariableDeclarator() ? (fn.node.init ?? fn.node) : fn.node)) return true;
+        }
         const root = callee.type === "MemberExpression" && !callee.computed ? callee.object : callee;
         return root.type === "Identifier" && NUMBER_GLOBALS.has(root.name) && !path.scope.hasBinding(root.name, { noGlobals: true });
       }
       case "MemberExpression": {
         // Math.PI, Number.EPSILON
         const obj = node.object;
+        if (obj.type === "Identifier") {
+          // xs[i] or xs.length of an array declared number[] (or a Float64Array…)
+          const binding = path.scope.getBinding(obj.name);
+          if (binding && fs.primitiveArray.has(binding.identifier) && (node.computed || (node.property.type === "Identifier" && node.property.name === "length"))) return true;
+        }
         return obj.type === "Identifier" && (obj.name === "Math" || obj.name === "Number") && !path.scope.hasBinding(obj.name, { noGlobals: true });
       }
       default:
@@ -149,10 +167,11 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
    * cannot be a Value. A cycle (`s = s + 1`) is assumed to hold: by induction over the run, it
    * does when every assignment keeps it.
    */
-  function identifierNotValue(path: NodePath<BabelTypes.Identifier>, seen: Set<unknown>): boolean {
+  function identifierNotValue(fs: FileState, path: NodePath<BabelTypes.Identifier>, seen: Set<unknown>): boolean {
     const name = path.node.name;
     const binding = path.scope.getBinding(name);
     if (!binding) return name === "undefined" || name === "NaN" || name === "Infinity";
+    if (fs.primitive.has(binding.identifier)) return true;
     if (seen.has(binding)) return true;
     if (seen.size > 24) return false;
     if (binding.kind !== "var" && binding.kind !== "let" && binding.kind !== "const") return false;
@@ -166,14 +185,14 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (loop.isForOfStatement()) return false;
       } else {
         const init = decl.get("init");
-        if (init.node && !notValue(init as NodePath, seen)) return false;
+        if (init.node && !notValue(fs, init as NodePath, seen)) return false;
       }
       for (const v of binding.constantViolations) {
         if (v.isUpdateExpression()) continue;
         if (!v.isAssignmentExpression()) return false;
         if (v.node.left.type !== "Identifier") return false;
         if (NOT_VALUE.has(v.node)) continue;
-        if (!notValue(v.get("right"), seen)) return false;
+        if (!notValue(fs, v.get("right"), seen)) return false;
       }
       return true;
     } finally {
@@ -181,7 +200,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     }
   }
 
-  const canSkip = (path: NodePath) => notValue(path, new Set());
+  const canSkip = (fs: FileState, path: NodePath) => notValue(fs, path, new Set());
 
   // ---- Compound assignments: the target is evaluated once -------------------------------------
 
@@ -209,7 +228,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     }
     let property = left.property as Expression | BabelTypes.PrivateName;
     let readProperty = t.cloneNode(property);
-    if (left.computed && !scope.isStatic(property)) {
+    if (left.computed && !t.isLiteral(property) && !scope.isStatic(property)) {
       const tmp = scope.generateUidIdentifierBasedOnNode(property);
       scope.push({ id: tmp });
       property = t.assignmentExpression("=", tmp, property as Expression);
@@ -240,7 +259,11 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
             program,
             positions: new Positions(state.file.code),
             file: filename ? relativeName(filename, state.file.opts.cwd ?? "") : "<input>",
+            primitive: new WeakSet(),
+            primitiveArray: new WeakSet(),
+            primitiveFunction: new WeakSet(),
           };
+          readAnnotations(program, state.mg);
         },
       },
       BinaryExpression: {
@@ -253,7 +276,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           const unsupported = supported ? undefined : UNSUPPORTED_BINARY[op];
           if (!supported && !unsupported?.dispatch) return;
           if (node.left.type === "PrivateName") return; // #x in obj
-          if (canSkip(path.get("left") as NodePath) && canSkip(path.get("right"))) return;
+          if (canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
           const left = node.left as Expression;
           if (supported) {
             path.replaceWith(call(fs, supported.dispatch, [left, node.right], node, "value"));
@@ -272,7 +295,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           const supported = UNARY[node.operator];
           const unsupported = supported ? undefined : UNSUPPORTED_UNARY[node.operator];
           if (!supported && !unsupported?.dispatch) return;
-          if (canSkip(path.get("argument"))) return;
+          if (canSkip(fs, path.get("argument"))) return;
           if (supported) {
             path.replaceWith(call(fs, supported.dispatch, [node.argument], node, "value"));
           } else {
@@ -291,7 +314,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           const supported = BINARY[base];
           const unsupported = supported ? undefined : UNSUPPORTED_BINARY[base];
           if (!supported && !unsupported?.dispatch) return;
-          if (node.left.type === "Identifier" && canSkip(path.get("left") as NodePath) && canSkip(path.get("right"))) return;
+          if (node.left.type === "Identifier" && canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
           const { write, read } = splitTarget(path);
           let value: BabelTypes.CallExpression;
           if (supported) {
@@ -311,6 +334,51 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
       },
     },
   };
+}
+
+type TypeNode = BabelTypes.TSType | BabelTypes.TSTypeAnnotation | BabelTypes.Noop | BabelTypes.TypeAnnotation | null | undefined;
+
+const PRIMITIVE_TYPES = new Set(["TSNumberKeyword", "TSStringKeyword", "TSBooleanKeyword", "TSBigIntKeyword", "TSLiteralType", "TSUndefinedKeyword", "TSNullKeyword", "TSVoidKeyword", "TSTemplateLiteralType"]);
+const TYPED_ARRAYS = new Set(["Float64Array", "Float32Array", "Int8Array", "Int16Array", "Int32Array", "Uint8Array", "Uint8ClampedArray", "Uint16Array", "Uint32Array"]);
+
+/** "primitive" for number, string, boolean… and unions of them; "array" for arrays of those. */
+function classify(type: TypeNode): "primitive" | "array" | null {
+  if (!type) return null;
+  if (type.type === "TSTypeAnnotation") return classify(type.typeAnnotation);
+  if (PRIMITIVE_TYPES.has(type.type)) return "primitive";
+  switch (type.type) {
+    case "TSParenthesizedType":
+      return classify(type.typeAnnotation);
+    case "TSUnionType":
+      return type.types.every((m) => classify(m) === "primitive") ? "primitive" : null;
+    case "TSArrayType":
+      return classify(type.elementType) === "primitive" ? "array" : null;
+    case "TSTypeOperator":
+      return type.operator === "readonly" && classify(type.typeAnnotation) === "array" ? "array" : null;
+    case "TSTypeReference": {
+      if (type.typeName.type !== "Identifier") return null;
+      const name = type.typeName.name;
+      if (TYPED_ARRAYS.has(name)) return "array";
+      const args = type.typeParameters?.params;
+      if ((name === "Array" || name === "ReadonlyArray") && args?.length === 1 && classify(args[0]) === "primitive") return "array";
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+function readAnnotations(program: NodePath<BabelTypes.Program>, fs: FileState): void {
+  program.traverse({
+    Identifier(path) {
+      const kind = classify(path.node.typeAnnotation);
+      if (kind === "primitive") fs.primitive.add(path.node);
+      else if (kind === "array") fs.primitiveArray.add(path.node);
+    },
+    Function(path) {
+      if (classify(path.node.returnType) === "primitive") fs.primitiveFunction.add(path.node);
+    },
+  });
 }
 
 /** Where the operator token starts, after the left operand (skipping `)`, blanks and comments). */
