@@ -27,3 +27,4 @@ export { pyRepr, pyFixed } from "./format.js";
 // The operator helpers that the transforms emit (not meant to be called by hand).
 export { opAdd, opSub, opMul, opDiv, opPow, opNeg, opMod, opLt, opGt, opLe, opGe, opBitwise, opBitNot, opPlus } from "./dispatch.js";
 export { print, pyStr, sum } from "./python.js";
+export { drawDot, Drawing, DEFAULT_MAX_NODES, type DrawOptions, type Rankdir } from "./draw.js";
