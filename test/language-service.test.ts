@@ -23,7 +23,7 @@ interface ProtocolDiagnostic {
 let server: TsServer;
 
 beforeAll(async () => {
-  server = new TsServer({ probe: installPlugin() });
+  server = new TsServer({ probe: installPlugin().dir });
   for (const name of ["values.ts", "unsupported.ts", "model.ts", "uses-model.ts"]) {
     server.notify("open", { file: file(name), projectRootPath: project });
   }

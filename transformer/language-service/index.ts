@@ -8,11 +8,10 @@
 // nothing here imports "typescript" at run time.
 
 import type * as TS from "typescript";
-import { createRewriter } from "./rewriter.js";
 import { createMicrogradService } from "./service.js";
 
 export { createMicrogradService, type MicrogradServiceOptions } from "./service.js";
-export { createRewriter, type Rewriter, type FileRewrite } from "./rewriter.js";
+export { updateRewrites, carryEdits } from "./fixpoint.js";
 export { PositionMap } from "./mapping.js";
 
 function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
@@ -26,7 +25,6 @@ function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
       return createMicrogradService(ts, {
         base: info.languageService,
         host: info.languageServiceHost,
-        rewriter: createRewriter(ts, log),
         // Internal to tsserver: sharing it lets both services parse lib.d.ts files once.
         sharedRegistry: project?.projectService?.documentRegistry,
         log,
@@ -40,5 +38,5 @@ export default init;
 // tsserver needs `module.exports` to be the factory itself; the ES module build has no `module`.
 declare const module: { exports: unknown } | undefined;
 if (typeof module === "object" && module !== null && typeof module.exports === "object") {
-  module.exports = Object.assign(init, { default: init, createMicrogradService, createRewriter });
+  module.exports = Object.assign(init, { default: init, createMicrogradService });
 }

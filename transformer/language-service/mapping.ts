@@ -35,20 +35,22 @@ export class PositionMap {
     return this.edits.length === 0;
   }
 
-  /** The rewritten position of an original position. */
-  toRewritten(pos: number): number {
+  /**
+   * The rewritten position of an original position. Where text is inserted at the position,
+   * "right" stands after it and "left" before it; by default the position stands after inserted
+   * text when an operand starts there (`mul(` before `a`) and before it when one ends there
+   * (`)` after `b`), so the token under the cursor is the same token in both texts.
+   */
+  toRewritten(pos: number, bias?: "left" | "right"): number {
     const { edits, rewrittenStarts } = this;
     const found = this.lastOriginalStartAtOrBefore(pos);
     if (found < 0) return pos;
     const last = edits[found]!;
     if (last.start < pos && pos < last.end) return rewrittenStarts[found]!; // inside replaced text
     if (last.start < pos) return rewrittenStarts[found]! + last.text.length + (pos - last.end);
-    // Edits that start exactly at pos: stand after inserted text when an operand starts here
-    // (`mul(` before `a`), before it when an operand ends here (`)` after `b`), so the token
-    // under the cursor is the same token in both texts.
     let first = found;
     while (first > 0 && edits[first - 1]!.start === pos) first--;
-    if (!startsOperand(this.original, pos)) return rewrittenStarts[first]!;
+    if ((bias ?? (startsOperand(this.original, pos) ? "right" : "left")) === "left") return rewrittenStarts[first]!;
     let k = first;
     while (k < found && edits[k]!.end === pos) k++;
     const edit = edits[k]!;

@@ -13,31 +13,18 @@
 
 import type * as TS from "typescript";
 import { PositionMap, type Span } from "./mapping.js";
-import type { FileRewrite, Rewriter } from "./rewriter.js";
+import { updateRewrites, type FileState } from "./fixpoint.js";
 
 export interface MicrogradServiceOptions {
   /** The project's service (over the original text). */
   base: TS.LanguageService;
   /** The project's host (original text and versions). */
   host: TS.LanguageServiceHost;
-  /** Computes the rewrite of every file of a program. */
-  rewriter: Rewriter;
   /** A registry to share parsed declaration files with (tsserver's own), if there is one. */
   sharedRegistry?: TS.DocumentRegistry;
   log?: (message: string) => void;
 }
 
-interface FileState {
-  rewrite: FileRewrite;
-  map: PositionMap;
-  /** The version the rewritten service sees (when rewritten); changes whenever the rewritten text does. */
-  version?: string;
-  snapshot?: TS.IScriptSnapshot;
-  /** Names that only generated text declares (the added import, temporaries). */
-  generatedNames?: Set<string>;
-}
-
-/** Host methods the rewritten service may use as they are: none of them ties it to the project's caches. */
 /** TypeScript's errors for operands an operator does not accept (the list the build drops where ours explain them). */
 const OPERATOR_ERRORS = new Set([2362, 2363, 2365, 2356, 2357, 2469, 2588]);
 
@@ -66,11 +53,10 @@ const PLAIN_HOST_METHODS = [
 ] as const;
 
 export function createMicrogradService(ts: typeof TS, options: MicrogradServiceOptions): TS.LanguageService {
-  const { base, host, rewriter } = options;
+  const { base, host } = options;
   const log = options.log ?? (() => {});
   const files = new Map<string, FileState>();
   let rewrittenFrom: TS.Program | undefined;
-  let generation = 0;
 
   const rewrittenHost = createRewrittenHost();
   const rewritten = ts.createLanguageService(rewrittenHost, createRegistry());
@@ -114,27 +100,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const program = base.getProgram();
     if (!program || program === rewrittenFrom) return;
     rewrittenFrom = program;
-    const started = Date.now();
-    const results = rewriter(program);
-    generation++;
-    for (const fileName of [...files.keys()]) if (!results.has(fileName)) files.delete(fileName);
-    for (const [fileName, rewrite] of results) {
-      const previous = files.get(fileName);
-      if (previous?.rewrite === rewrite) continue;
-      const original = program.getSourceFile(fileName)?.text ?? "";
-      const state: FileState = { rewrite, map: new PositionMap(rewrite.changed ? rewrite.edits : [], original) };
-      if (rewrite.changed) {
-        if (previous?.snapshot && previous.rewrite.text === rewrite.text) {
-          state.version = previous.version;
-          state.snapshot = previous.snapshot;
-        } else {
-          state.version = `${host.getScriptVersion(fileName)}+micrograd-ts.${generation}`;
-          state.snapshot = ts.ScriptSnapshot.fromString(rewrite.text);
-        }
-      }
-      files.set(fileName, state);
-    }
-    log(`micrograd-ts: ${results.size} file(s) with Value arithmetic, rewritten in ${Date.now() - started} ms`);
+    updateRewrites({ ts, rewrittenProgram: () => rewritten.getProgram(), log }, program, files);
   }
 
   // --- positions --------------------------------------------------------------------------
