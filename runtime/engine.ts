@@ -202,6 +202,7 @@ export class Value {
     this.grad = 1;
     for (let i = n - 1; i >= 0; i--) {
       const v = topo[i]!;
+      topo[i] = null; // let the graph be collected
       const code = v._code & ~MARKS;
       v._code = code; // clear the sort marks
       switch (code & OP_MASK) {
@@ -245,7 +246,6 @@ export class Value {
           break;
       }
     }
-    topo.fill(null, 0, n); // let the graph be collected
     if (options?.checkFinite) {
       const bad = findNonFinite(this);
       if (bad) throw new RangeError(bad.message);
@@ -513,13 +513,16 @@ const stackBuf: (Value | null)[] = [];
  * path. (Pushing both children at once would be shorter code, but in a chain `y = y * c` it
  * stacks a copy of `c` for every op: twice the memory for a million-op chain.) The marks stay
  * set; the caller clears them (backward does it as it walks the order).
+ *
+ * Buffers are cleared inside the loops, not by a `fill` after them: the first call on a large
+ * graph is compiled while its loop runs (on-stack replacement), when the code after the loop
+ * has never run, and that compiled loop then bailed out at its exit on every later call.
  */
 function buildTopo(root: Value): number {
   const topo = topoBuf;
   const stack = stackBuf;
   let n = 0;
   let sp = 0;
-  let depth = 1;
   stack[sp++] = root;
   while (sp > 0) {
     const v = stack[sp - 1]!;
@@ -529,7 +532,6 @@ function buildTopo(root: Value): number {
       const a = v._a;
       if (a !== null && (a._code & ENTERED) === 0) {
         stack[sp++] = a;
-        if (sp > depth) depth = sp;
         continue;
       }
     }
@@ -538,14 +540,12 @@ function buildTopo(root: Value): number {
       const b = v._b;
       if (b !== null && (code & OP_MASK) !== POW && (b._code & ENTERED) === 0) {
         stack[sp++] = b;
-        if (sp > depth) depth = sp;
         continue;
       }
     }
-    sp--;
+    stack[--sp] = null; // drop the reference so the graph can be collected
     topo[n++] = v;
   }
-  stack.fill(null, 0, depth); // drop references so the graph can be collected
   return n;
 }
 
