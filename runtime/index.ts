@@ -24,6 +24,7 @@ export { Module, Neuron, Layer, MLP, lecture, type Input, type Nonlin, type Neur
 export { Random, random, defaultRandom } from "./random.js";
 export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry } from "./gradcheck.js";
 export { pyRepr, pyFixed } from "./format.js";
+export { makeMoons, linspace, RandomState, numpyRandom, type MoonsOptions, type Moons } from "./datasets.js";
 // The operator helpers that the transforms emit (not meant to be called by hand).
 export { opAdd, opSub, opMul, opDiv, opPow, opNeg, opMod, opLt, opGt, opLe, opGe, opBitwise, opBitNot, opPlus } from "./dispatch.js";
 export { print, pyStr, sum } from "./python.js";
