@@ -23,6 +23,9 @@ const FORMATS = ".svg, .dot (or .gv) or .png";
  * any case), creating missing folders. Resolves to the absolute path written.
  */
 export async function saveDrawing(drawing: DrawingLike, path: string, options: PngOptions = {}): Promise<string> {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`save(path, options): options must be an object like { scale: 2 }, got ${String(options)}`);
+  }
   if (typeof path !== "string" || path === "") {
     throw new TypeError(`save(path): path must be a file name ending in ${FORMATS}, got ${JSON.stringify(path) ?? String(path)}`);
   }

@@ -27,9 +27,14 @@ export const DEFAULT_MAX_NODES = 2000;
 
 const OPTION_NAMES = ["rankdir", "maxNodes"];
 
+export interface SaveOptions {
+  /** PNG only: pixels per SVG pixel; 1 is Graphviz's own 96 dpi, the default 2 suits high-density screens. */
+  scale?: number;
+}
+
 /** What save() needs from the Node module. */
 interface NodeSaver {
-  saveDrawing(drawing: Drawing, path: string): Promise<string>;
+  saveDrawing(drawing: Drawing, path: string, options?: SaveOptions): Promise<string>;
 }
 
 /**
@@ -66,14 +71,15 @@ export class Drawing {
 
   /**
    * Writes the picture to `path`, in the format its extension names: `.svg`, `.dot` (or `.gv`)
-   * or `.png`. Resolves to the path written. Node only; in a browser use toSvg().
+   * or `.png` (any case), creating missing folders. Resolves to the absolute path written.
+   * Node only; in a browser use toSvg().
    */
-  async save(path: string): Promise<string> {
+  async save(path: string, options?: SaveOptions): Promise<string> {
     if (typeof path !== "string" || path === "") {
       throw new TypeError(`drawing.save(path): path must be a file name ending in .svg, .dot or .png, got ${describe(path)}`);
     }
     const saver = await loadNodeSaver();
-    return saver.saveDrawing(this, path);
+    return saver.saveDrawing(this, path, options);
   }
 
   toString(): string {

@@ -83,7 +83,7 @@ describe("save(path) writes the format its extension names", () => {
     expect(png.length).toBeLessThan(500_000);
   });
 
-  test("svgToPng's scale: 1 is half the default size", async () => {
+  test("the PNG scale: 1 is half the default size (svgToPng and save)", async () => {
     const { svgToPng } = await import("../node/index.js");
     const svg = await drawDot(walkthroughAfterBackward()).toSvg();
     const [w1, h1] = pngSize(await svgToPng(svg, { scale: 1 }));
@@ -91,6 +91,9 @@ describe("save(path) writes the format its extension names", () => {
     expect(Math.abs(w2 - 2 * w1)).toBeLessThanOrEqual(2);
     expect(Math.abs(h2 - 2 * h1)).toBeLessThanOrEqual(2);
     await expect(svgToPng(svg, { scale: 0 })).rejects.toThrow("svgToPng: scale must be a positive number, got 0");
+    // save(path, { scale }) passes it on.
+    const saved = readFileSync(await drawDot(walkthroughAfterBackward()).save(join(dir, "small.png"), { scale: 1 }));
+    expect(pngSize(saved)).toEqual([w1, h1]);
   });
 
   test("other extensions, no extension and a missing path are clear errors (and write nothing)", async () => {
