@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test, vi } from "vitest";
 import { Value, drawDot } from "micrograd-ts";
+import { walkthrough } from "./draw.helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "micrograd-draw-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,15 +14,7 @@ const SAVER_KEY = Symbol.for("micrograd-ts.node.saveDrawing");
 const registry = globalThis as Record<symbol, unknown>;
 
 function walkthroughAfterBackward(): Value {
-  const a = new Value(2.0, { label: "a" });
-  const b = new Value(-3.0, { label: "b" });
-  const c = new Value(10.0, { label: "c" });
-  const e = a.mul(b);
-  e.label = "e";
-  const d = e.add(c);
-  d.label = "d";
-  const L = d.mul(new Value(-2.0, { label: "f" }));
-  L.label = "L";
+  const { L } = walkthrough();
   L.backward();
   return L;
 }

@@ -4,25 +4,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
 import { Value, drawDot, add, mul, tanh, pow, relu, exp, neg, div, sub, DEFAULT_MAX_NODES } from "micrograd-ts";
+import { walkthrough } from "./draw.helpers.js";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // UPDATE_EXPECTED=1 rewrites the expected outputs (review the diff before committing).
 const update = process.env.UPDATE_EXPECTED === "1";
-
-/** The lecture's expression, labels a..L (../shared/REFERENCE.md). */
-function walkthrough() {
-  const a = new Value(2.0, { label: "a" });
-  const b = new Value(-3.0, { label: "b" });
-  const c = new Value(10.0, { label: "c" });
-  const e = a.mul(b);
-  e.label = "e";
-  const d = e.add(c);
-  d.label = "d";
-  const f = new Value(-2.0, { label: "f" });
-  const L = d.mul(f);
-  L.label = "L";
-  return { a, b, c, d, e, f, L };
-}
 
 /** The text lines Graphviz put in the SVG, entities decoded: what a viewer shows. */
 function svgTexts(svg: string): string[] {
