@@ -124,8 +124,8 @@ export function drawDot(root: Value | readonly Value[], options: DrawOptions = {
     // One edge per operand, so `a + a` shows both uses of a.
     for (const child of v.children) edges.push(`  n${ids.get(child)} -> n${i}_op`);
   }
-  lines.push(...edges, "}", "");
-  return new Drawing(lines.join("\n"), order.length, opCount);
+  // concat, not push(...edges): a spread of 100,000+ arguments overflows the stack.
+  return new Drawing(lines.concat(edges, "}", "").join("\n"), order.length, opCount);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -303,6 +303,19 @@ describe("options and errors", () => {
     expect(performance.now() - t).toBeLessThan(5000); // generous: it is one traversal
   });
 
+  test("with maxNodes: Infinity a big graph still gives its DOT text (one line per node and edge)", () => {
+    // x + x, 70,000 times: 140,000 edges (more than a function call can take as arguments).
+    let x = new Value(1);
+    for (let i = 0; i < 70_000; i++) x = x.add(x);
+    const drawing = drawDot(x, { maxNodes: Infinity });
+    expect([drawing.valueCount, drawing.opCount]).toEqual([70_001, 70_000]);
+    const lines = drawing.toDot().split("\n");
+    expect(lines).toHaveLength(2 + 70_001 + 2 * 70_000 + 140_000 + 2);
+    expect(lines.slice(-4)).toEqual(["  n69999 -> n70000_op", "  n69999 -> n70000_op", "}", ""]);
+    expect(lines.at(-5)).toBe("  n69998 -> n69999_op");
+    expect(lines[2 + 70_001 + 2 * 70_000 - 3]).toBe('  n70000 [label="{ data inf | grad 0.0000 }" shape=record]');
+  });
+
   test("maxNodes must be a whole number of at least 1", () => {
     const { L } = walkthrough();
     for (const bad of [0, -5, 1.5, NaN, "10", null]) {
