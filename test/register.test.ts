@@ -78,6 +78,25 @@ describe("node --import micrograd-ts/register", () => {
     }
   });
 
+  // "node --import micrograd-ts/register examples/walkthrough.ts" as the README says, for every example
+  const examples = readdirSync(join(ROOT, "examples")).filter((f) => f.endsWith(".ts"));
+  test.each(examples)("examples/%s runs", (name) => {
+    const out = mkdtempSync(join(tmpdir(), "mg-register-out-"));
+    try {
+      const r = spawnSync(process.execPath, ["--import", "micrograd-ts/register", `examples/${name}`], {
+        cwd: ROOT,
+        env: { ...env, MICROGRAD_OUT: out },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   test("MICROGRAD_TS_CACHE=0 turns the cache off", () => {
     const own = mkdtempSync(join(tmpdir(), "mg-register-nocache-"));
     const r = spawnSync(process.execPath, ["--import", "micrograd-ts/register", "test/fixtures/register/main.ts"], { cwd: ROOT, env: { ...env, MICROGRAD_TS_CACHE: "0" }, encoding: "utf8" });
