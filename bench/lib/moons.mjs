@@ -6,16 +6,12 @@
 export function demoData(runtime) {
   if (typeof runtime.makeMoons === "function") {
     try {
-      const m = runtime.makeMoons(100, 0.1);
-      const X = m.X ?? m.x ?? m[0];
-      const y0 = m.y ?? m[1];
-      if (Array.isArray(X) && X.length === 100 && y0 && y0.length === 100) {
-        // the demo maps y from 0 / 1 to -1 / 1
-        const y = Array.from(y0, (v) => (v > 0 ? 1 : -1));
-        return { X: X.map((r) => [Number(r[0]), Number(r[1])]), y, source: "makeMoons(100, 0.1)" };
+      const { X, y } = runtime.makeMoons(100, { noise: 0.1, seed: 1337, labels: "signed" });
+      if (Array.isArray(X) && X.length === 100 && Array.isArray(y) && y.length === 100) {
+        return { X, y, source: "moons: makeMoons(100, { noise: 0.1, seed: 1337 })" };
       }
     } catch {
-      // fall through to the stand-in
+      // an older runtime: fall through to the stand-in
     }
   }
   return { ...standInMoons(), source: "stand-in moons" };

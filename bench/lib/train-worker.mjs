@@ -166,5 +166,5 @@ for (let k = 0; k < engine.losses.length; k++) {
   if (rel > maxRel) maxRel = rel;
 }
 process.stdout.write(
-  JSON.stringify({ engineMs: engine.ms, engineMinMs: engine.minMs, engineCpuMs: engine.cpuMs, floorMs: floor.ms, floorMinMs: floor.minMs, floorCpuMs: floor.cpuMs, nodes, maxRelLossDiff: maxRel, firstLoss: engine.losses[0], source }) + "\n",
+  JSON.stringify({ engineMs: engine.ms, engineMinMs: engine.minMs, engineCpuMs: engine.cpuMs, floorMs: floor.ms, floorMinMs: floor.minMs, floorCpuMs: floor.cpuMs, nodes, maxRelLossDiff: maxRel, losses: engine.losses.slice(0, 11), source }) + "\n",
 );
