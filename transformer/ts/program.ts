@@ -181,21 +181,34 @@ export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.Com
       const cur = current.getSourceFile(orig.fileName) ?? orig;
       const before = files.get(orig.fileName)?.result;
       const edits = before?.edits ?? [];
+      const there = (node: TS.Node): TS.Node | undefined => {
+        const start = node.getStart(orig);
+        const inner: [number, number] = [toRewritten(edits, start, "right"), toRewritten(edits, node.end, "left")];
+        const outer: [number, number] = [toRewritten(edits, start, "left"), toRewritten(edits, node.end, "right")];
+        const found = findNode(ts, cur, inner, outer, node.kind);
+        if (found === undefined) {
+          unmapped++;
+          if (typeof process !== "undefined" && process.env?.MG_DEBUG_UNMAPPED) console.error("unmapped", orig.fileName, node.getStart(orig), node.getText(orig), ts.SyntaxKind[node.kind]);
+        }
+        return found;
+      };
       const typeOf =
         cur === orig
           ? undefined
           : (node: TS.Expression): TS.Type | undefined => {
-              const start = node.getStart(orig);
-              const inner: [number, number] = [toRewritten(edits, start, "right"), toRewritten(edits, node.end, "left")];
-              const outer: [number, number] = [toRewritten(edits, start, "left"), toRewritten(edits, node.end, "right")];
-              const there = findNode(ts, cur, inner, outer, node.kind);
-              if (there === undefined) {
-                unmapped++;
-                return undefined;
-              }
-              return checker.getTypeAtLocation(there);
+              const n = there(node);
+              return n ? checker.getTypeAtLocation(n) : undefined;
             };
-      const result = rewriteSourceFile(ts, orig, checker, { typeOf, typeChecker: checker, importFrom: importFrom.get(orig.fileName) });
+      const declarationOf =
+        cur === orig
+          ? undefined
+          : (id: TS.Identifier): number | undefined => {
+              const n = there(id);
+              const d = n && checker.getSymbolAtLocation(n)?.valueDeclaration;
+              if (!d || d.getSourceFile() !== cur || !ts.isVariableDeclaration(d) || !ts.isIdentifier(d.name)) return undefined;
+              return toOriginal(edits, d.name.getStart(cur), "left");
+            };
+      const result = rewriteSourceFile(ts, orig, checker, { typeOf, declarationOf, typeChecker: checker, importFrom: importFrom.get(orig.fileName) });
       if (result.text !== (before?.text ?? orig.text)) changed = true;
       files.set(orig.fileName, { original: orig, result });
     }

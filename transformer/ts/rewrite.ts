@@ -47,6 +47,12 @@ export interface RewriteOptions {
   typeOf?: (node: TS.Expression) => TS.Type | undefined;
   /** The checker that `typeOf` answers with (default: the `checker` argument). */
   typeChecker?: TS.TypeChecker;
+  /**
+   * Where the variable an identifier refers to is declared: the offset of the declaration's name
+   * in `sourceFile`, when it is declared in this file. Lets a pass use what it decided for
+   * `const e = a * b` at the uses of `e` (fewer fixpoint rounds). By default asks `checker`.
+   */
+  declarationOf?: (id: TS.Identifier) => number | undefined;
   /** The module to import the helpers from (default: an existing import that exports them, else "micrograd-ts"). */
   importFrom?: string;
   /** Rewrite operands typed `any` into the dispatching helpers (default true). */
@@ -96,11 +102,31 @@ export class ValueTypes {
       if (!String(p.escapedName).startsWith("__@VALUE_BRAND@")) continue;
       for (const d of p.declarations ?? []) {
         if (ts.isPropertyDeclaration(d) || ts.isPropertySignature(d)) {
-          if (declaresValueBrand(ts, d.getSourceFile())) return true;
+          if (declaresValueBrand(ts, d.getSourceFile())) {
+            if (ts.isClassDeclaration(d.parent)) this.valueType ??= this.checker.getTypeAtLocation(d.parent);
+            return true;
+          }
         }
       }
     }
     return false;
+  }
+
+  /** The runtime's Value class instance type, once a Value has been seen. */
+  private valueType: TS.Type | undefined;
+
+  /**
+   * The kind of `v.name` (or of `v.name(…)` when `call`) for a Value v: what the engine's methods
+   * return (`(a * b).tanh()` is a Value, `(a * b).data` a number) before the checker can know.
+   */
+  memberKind(name: string, call: boolean): Kind | undefined {
+    if (this.valueType === undefined) return undefined;
+    const p = this.checker.getPropertyOfType(this.valueType, name);
+    if (p === undefined) return undefined;
+    const t = this.checker.getTypeOfSymbol(p);
+    if (!call) return this.kind(t);
+    const signatures = t.getCallSignatures();
+    return signatures.length === 1 ? this.kind(signatures[0]!.getReturnType()) : undefined;
   }
 
   kind(type: TS.Type): Kind {
@@ -196,7 +222,24 @@ export function rewriteSourceFile(
   const text = sf.text;
   const K = ts.SyntaxKind;
 
+  const declarationOf =
+    options.declarationOf ??
+    ((id: TS.Identifier): number | undefined => {
+      const d = checker.getSymbolAtLocation(id)?.valueDeclaration;
+      return d && d.getSourceFile() === sf && ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) ? d.name.getStart(sf) : undefined;
+    });
+  /** Kinds of the variables declared without a type whose initializer this pass rewrote, by name offset. */
+  const declared = new Map<number, Kind>();
+
+  function declaredKind(node: TS.Expression): Kind | undefined {
+    if (!ts.isIdentifier(node) || declared.size === 0) return undefined;
+    const at = declarationOf(node);
+    return at === undefined ? undefined : declared.get(at);
+  }
+
   function kindOfType(node: TS.Expression): Kind {
+    const k = declaredKind(node);
+    if (k !== undefined) return k;
     const t = typeOf(node);
     return t ? values.kind(t) : "other";
   }
@@ -289,6 +332,22 @@ export function rewriteSourceFile(
       const k = visit(node.expression, depth + 1);
       return k ?? kindOfType(node);
     }
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && !node.questionDotToken && !node.expression.questionDotToken) {
+      const target = node.expression.expression;
+      const k = visit(target, depth + 2) ?? declaredKind(skipParens(target));
+      node.typeArguments?.forEach((t) => visit(t, depth + 1));
+      node.arguments.forEach((a) => visit(a, depth + 1));
+      return k === "value" ? values.memberKind(node.expression.name.text, true) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(node) && !node.questionDotToken) {
+      const k = visit(node.expression, depth + 1) ?? declaredKind(skipParens(node.expression));
+      return k === "value" ? values.memberKind(node.name.text, false) : undefined;
+    }
+    if (ts.isVariableDeclaration(node) && node.initializer && !node.type && ts.isIdentifier(node.name)) {
+      const k = visit(node.initializer, depth + 1) ?? declaredKind(skipParens(node.initializer));
+      if (k !== undefined) declared.set(node.name.getStart(sf), k);
+      return undefined;
+    }
     ts.forEachChild(node, (child) => {
       visit(child, depth + 1);
     });
@@ -297,6 +356,13 @@ export function rewriteSourceFile(
 
   function operandKind(node: TS.Expression, depth: number): Kind {
     return visit(node, depth) ?? kindOfType(node);
+  }
+
+  /** The kind of an arithmetic result left as written: known from its operands where JavaScript says so. */
+  function nativeKind(token: string, left: Kind, right: Kind): Kind | undefined {
+    if (token === "+" && (left === "string" || right === "string")) return "string";
+    if (left === "number" && right === "number") return "number";
+    return undefined;
   }
 
   function visitBinary(node: TS.BinaryExpression, depth: number): Kind | undefined {
@@ -312,7 +378,7 @@ export function rewriteSourceFile(
         return "string";
       }
       const fn = pick(op, left, right, opText);
-      if (fn === undefined) return undefined;
+      if (fn === undefined) return nativeKind(opText, left, right);
       open(node.left.getStart(sf), call(fn) + "(", depth);
       // `a * b` -> `mul(a, b)`: the blanks before the operator go too, unless they hold a line break or a comment
       const opStart = node.operatorToken.getStart(sf);
@@ -345,8 +411,12 @@ export function rewriteSourceFile(
       if (isAssignment) visitTargetParts(skipParens(node.left), depth + 1);
       const left = isAssignment ? kindOfType(node.left) : operandKind(node.left, depth + 1);
       const right = operandKind(node.right, depth + 1);
-      if (left === "value" || right === "value") report(node.operatorToken.getStart(sf), opText.length, unsupported, node);
-      return undefined;
+      if (left === "value" || right === "value") {
+        report(node.operatorToken.getStart(sf), opText.length, unsupported, node);
+        return undefined;
+      }
+      if (unsupported.code === 9002) return "other"; // a comparison: boolean
+      return isAssignment ? undefined : nativeKind(opText, left, right);
     }
     // Anything else (`=`, `&&`, `??`, `,`, `===`, `in`, …): rewrite inside, keep the operator.
     visit(node.left, depth + 1);
@@ -404,7 +474,7 @@ export function rewriteSourceFile(
       const op = UNARY[opText]!;
       const k = operandKind(node.operand, depth + 1);
       const fn = k === "value" ? op.fn : k === "any" && dispatchAny ? op.dispatch : undefined;
-      if (fn === undefined) return undefined;
+      if (fn === undefined) return k === "number" ? "number" : undefined;
       const start = node.getStart(sf);
       replace(start, start + opText.length, call(fn) + "(");
       close(node.end, ")", depth);
