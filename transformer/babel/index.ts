@@ -8,7 +8,7 @@
 //
 // CommonJS-safe: babel-jest and Babel's config loader require() this file (no import.meta here).
 
-import type { NodePath, PluginObj, PluginPass, types as BabelTypes } from "@babel/core";
+import type { NodePath, PluginObj, PluginPass, types as BabelTypes, Visitor } from "@babel/core";
 import { addNamed } from "@babel/helper-module-imports";
 import { BINARY, COMPOUND, RUNTIME_MODULE, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../operators.js";
 import { relativeName, Positions } from "./positions.js";
@@ -271,15 +271,88 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     return path.findParent((p) => p.isTSEnumMember()) ? null : state.mg;
   }
 
+  const rewrite: Visitor<State> = {
+    BinaryExpression: {
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (!fs) return;
+        const { node } = path;
+        const op = node.operator;
+        const supported = BINARY[op];
+        const unsupported = supported ? undefined : UNSUPPORTED_BINARY[op];
+        if (!supported && !unsupported?.dispatch) return;
+        if (node.left.type === "PrivateName") return; // #x in obj
+        if (canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
+        const left = node.left as Expression;
+        if (supported) {
+          path.replaceWith(call(fs, supported.dispatch, [left, node.right], node, "value"));
+        } else {
+          const at = where(fs, operatorOffset(fs, node.left.end, op));
+          const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(op), left, node.right, at] : [left, node.right, at];
+          path.replaceWith(call(fs, unsupported!.dispatch!, args, node, "other"));
+        }
+      },
+    },
+    UnaryExpression: {
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (!fs) return;
+        const { node } = path;
+        const supported = UNARY[node.operator];
+        const unsupported = supported ? undefined : UNSUPPORTED_UNARY[node.operator];
+        if (!supported && !unsupported?.dispatch) return;
+        if (canSkip(fs, path.get("argument"))) return;
+        if (supported) {
+          path.replaceWith(call(fs, supported.dispatch, [node.argument], node, "value"));
+        } else {
+          path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], node, "other"));
+        }
+      },
+    },
+    AssignmentExpression: {
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (!fs) return;
+        const { node } = path;
+        const op = node.operator;
+        if (op === "=" || op === "&&=" || op === "||=" || op === "??=") return;
+        const base = COMPOUND[op] ?? op.slice(0, -1);
+        const supported = BINARY[base];
+        const unsupported = supported ? undefined : UNSUPPORTED_BINARY[base];
+        if (!supported && !unsupported?.dispatch) return;
+        if (node.left.type === "Identifier" && canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
+        const { write, read } = splitTarget(path);
+        let value: BabelTypes.CallExpression;
+        if (supported) {
+          value = call(fs, supported.dispatch, [read, node.right], node, "value");
+        } else {
+          const at = where(fs, operatorOffset(fs, node.left.end, op));
+          const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(base), read, node.right, at] : [read, node.right, at];
+          value = call(fs, unsupported!.dispatch!, args, node, "other");
+        }
+        const assignment = t.assignmentExpression("=", write, value);
+        assignment.loc = node.loc;
+        assignment.start = node.start;
+        assignment.end = node.end;
+        if (!supported) NOT_VALUE.add(assignment);
+        path.replaceWith(assignment);
+      },
+    },
+  };
+
   return {
     name: "micrograd-ts",
     visitor: {
       Program: {
+        // The whole rewrite happens here, in a traversal of its own before any other plugin or
+        // preset sees the file: the TypeScript preset then sees the helper imports in use (and
+        // keeps them), and a plugin that lowers `**` (preset-env for old targets) or instruments
+        // the code sees the calls, not the operators.
         enter(program, state) {
           state.mg = null;
           if (!options.all && !optsIn(program, optIn, state.file.code)) return;
           const filename = state.filename ?? state.file.opts.filename ?? "";
-          state.mg = {
+          const fs: FileState = {
             helpers: new Map(),
             program,
             positions: new Positions(state.file.code),
@@ -288,76 +361,11 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
             primitiveArray: new WeakSet(),
             primitiveFunction: new WeakSet(),
           };
-          readAnnotations(program, state.mg);
-        },
-        exit(_program, state) {
-          if (state.mg) declareHelpers(state.mg);
-        },
-      },
-      BinaryExpression: {
-        exit(path, state) {
-          const fs = fileState(state, path);
-          if (!fs) return;
-          const { node } = path;
-          const op = node.operator;
-          const supported = BINARY[op];
-          const unsupported = supported ? undefined : UNSUPPORTED_BINARY[op];
-          if (!supported && !unsupported?.dispatch) return;
-          if (node.left.type === "PrivateName") return; // #x in obj
-          if (canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
-          const left = node.left as Expression;
-          if (supported) {
-            path.replaceWith(call(fs, supported.dispatch, [left, node.right], node, "value"));
-          } else {
-            const at = where(fs, operatorOffset(fs, node.left.end, op));
-            const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(op), left, node.right, at] : [left, node.right, at];
-            path.replaceWith(call(fs, unsupported!.dispatch!, args, node, "other"));
-          }
-        },
-      },
-      UnaryExpression: {
-        exit(path, state) {
-          const fs = fileState(state, path);
-          if (!fs) return;
-          const { node } = path;
-          const supported = UNARY[node.operator];
-          const unsupported = supported ? undefined : UNSUPPORTED_UNARY[node.operator];
-          if (!supported && !unsupported?.dispatch) return;
-          if (canSkip(fs, path.get("argument"))) return;
-          if (supported) {
-            path.replaceWith(call(fs, supported.dispatch, [node.argument], node, "value"));
-          } else {
-            path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], node, "other"));
-          }
-        },
-      },
-      AssignmentExpression: {
-        exit(path, state) {
-          const fs = fileState(state, path);
-          if (!fs) return;
-          const { node } = path;
-          const op = node.operator;
-          if (op === "=" || op === "&&=" || op === "||=" || op === "??=") return;
-          const base = COMPOUND[op] ?? op.slice(0, -1);
-          const supported = BINARY[base];
-          const unsupported = supported ? undefined : UNSUPPORTED_BINARY[base];
-          if (!supported && !unsupported?.dispatch) return;
-          if (node.left.type === "Identifier" && canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
-          const { write, read } = splitTarget(path);
-          let value: BabelTypes.CallExpression;
-          if (supported) {
-            value = call(fs, supported.dispatch, [read, node.right], node, "value");
-          } else {
-            const at = where(fs, operatorOffset(fs, node.left.end, op));
-            const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(base), read, node.right, at] : [read, node.right, at];
-            value = call(fs, unsupported!.dispatch!, args, node, "other");
-          }
-          const assignment = t.assignmentExpression("=", write, value);
-          assignment.loc = node.loc;
-          assignment.start = node.start;
-          assignment.end = node.end;
-          if (!supported) NOT_VALUE.add(assignment);
-          path.replaceWith(assignment);
+          state.mg = fs;
+          readAnnotations(program, fs);
+          program.traverse(rewrite, state);
+          declareHelpers(fs);
+          program.scope.crawl();
         },
       },
     },
