@@ -37,7 +37,14 @@ export function pyFixed(x: number, decimals = 4): string {
   if (Number.isNaN(x)) return "nan";
   if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
   const sign = x < 0 || Object.is(x, -0) ? "-" : "";
-  const [num, den] = exactFraction(Math.abs(x));
+  const abs = Math.abs(x);
+  // Fast path: toFixed is right unless |x| * 10^decimals lies (almost) exactly halfway between
+  // two integers; only then is the exact, slower, comparison needed.
+  const scaled = abs * 10 ** decimals;
+  if (scaled < 1e15 && Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-9 * (scaled + 1)) {
+    return sign + abs.toFixed(decimals);
+  }
+  const [num, den] = exactFraction(abs);
   const scale = 10n ** BigInt(decimals);
   // n = round(|x| * 10^decimals), ties to even, in exact integer arithmetic
   const scaled = num * scale;
