@@ -47,9 +47,9 @@ export function pyFixed(x: number, decimals = 4): string {
   const [num, den] = exactFraction(abs);
   const scale = 10n ** BigInt(decimals);
   // n = round(|x| * 10^decimals), ties to even, in exact integer arithmetic
-  const scaled = num * scale;
-  let n = scaled / den;
-  const twiceRest = 2n * (scaled - n * den);
+  const exact = num * scale;
+  let n = exact / den;
+  const twiceRest = 2n * (exact - n * den);
   if (twiceRest > den || (twiceRest === den && n % 2n === 1n)) n += 1n;
   const digits = n.toString().padStart(decimals + 1, "0");
   const int = digits.slice(0, digits.length - decimals);
