@@ -71,3 +71,4 @@ export async function svgToPng(svg: string, options: PngOptions = {}): Promise<B
 // drawing.save() looks here first, so a program (or a bundle) that has loaded this module
 // saves without another dynamic import.
 (globalThis as Record<symbol, unknown>)[Symbol.for("micrograd-ts.node.saveDrawing")] = saveDrawing;
+export { decisionBoundary, DecisionBoundary, type ScoreModel, type DecisionBoundaryOptions } from "./plot.js";
