@@ -58,6 +58,8 @@ export function compile(files: string[] | Map<string, string>, transform: boolea
     };
     const fileExists = host.fileExists.bind(host);
     host.fileExists = (name) => virtual.has(name) || fileExists(name);
+    const directoryExists = host.directoryExists?.bind(host);
+    host.directoryExists = (d) => [...virtual.keys()].some((name) => name.startsWith(d + "/")) || (directoryExists ? directoryExists(d) : true);
     const readFile = host.readFile.bind(host);
     host.readFile = (name) => virtual.get(name) ?? readFile(name);
   }
