@@ -8,7 +8,8 @@ import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import { applyEdits, rewriteProgram, rewriteSourceFile, toOriginal, toRewritten } from "../transformer/ts/index.ts";
 import type { TextEdit } from "../transformer/ts/index.ts";
-import { COMPILER_OPTIONS, compile, plain, ROOT } from "./transformer-ts.helpers.ts";
+import { COMPILER_OPTIONS, compile, ensureDist, plain, ROOT, runModules, scratchDir } from "./transformer-ts.helpers.ts";
+import { rmSync } from "node:fs";
 
 const FIXTURES = join(ROOT, "test/fixtures/transform");
 
@@ -159,5 +160,33 @@ export const n = w.data * 2;
     const c = compile(new Map([[other, "const x: any = 2;\nexport const y = x * 3 + -x;\n"]]), true);
     expect(c.rounds).toBe(0);
     expect(c.js.get(other)).toBe("const x = 2;\nexport const y = x * 3 + -x;\n");
+  });
+
+  test("inside this repository's runtime the helpers come from its index by relative path", () => {
+    const inside = join(ROOT, "runtime/__virtual__.ts");
+    const c = compile(new Map([[inside, 'import { Value } from "./engine.js";\nexport const sq = (v: Value) => v * v - 1;\n']]), true);
+    expect(plain(c.diagnostics, inside)).toEqual([]);
+    expect(c.js.get(inside)).toBe('import { mul, sub } from "./index.js";\nexport const sq = (v) => sub(mul(v, v), 1);\n');
+  });
+
+  test("CommonJS output: the added import becomes a require, and runs", () => {
+    ensureDist();
+    const dir = scratchDir("mg-cjs-");
+    try {
+      const file = join(dir, "walk.cts");
+      const c = compile(
+        new Map([[file, 'import { Value } from "micrograd-ts";\nconst a = new Value(2), b = new Value(-3);\nconst L = (a * b + 10) * -2;\nL.backward();\nconsole.log(L.data, a.grad, b.grad);\n']]),
+        true,
+        { module: ts.ModuleKind.NodeNext },
+      );
+      expect(plain(c.diagnostics)).toEqual([]);
+      const js = c.js.get(file)!;
+      expect(js).toContain('require("micrograd-ts")');
+      const run = runModules(dir, new Map([["walk.cjs", js]])).get("walk.cjs")!;
+      expect(run.error ?? "").toBe("");
+      expect(run.stdout).toBe("-8 6 -4\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -129,17 +129,17 @@ function relativeSpecifier(fromFile: string, toFile: string): string {
  * Where a file imports the helpers from: "micrograd-ts", except inside the package that defines
  * the runtime from source (this repository's runtime), which imports the runtime's index by path.
  */
-function importSpecifier(ts: typeof TS, program: TS.Program, sf: TS.SourceFile): string {
+function importSpecifier(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, fileExists: (name: string) => boolean): string {
   const brand = program.getSourceFiles().find((f) => declaresValueBrand(ts, f));
   if (!brand || brand.isDeclarationFile) return RUNTIME_MODULE;
   if (sf.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === RUNTIME_MODULE)) {
     return RUNTIME_MODULE;
   }
   const dir = brand.fileName.slice(0, brand.fileName.lastIndexOf("/") + 1);
-  const index = program.getSourceFile(dir + "index.ts") ?? program.getSourceFile(dir + "index.mts");
+  const index = [dir + "index.ts", dir + "index.mts"].find((f) => program.getSourceFile(f) !== undefined || fileExists(f));
   if (!index) return RUNTIME_MODULE;
   if (!sf.fileName.startsWith(dir)) return RUNTIME_MODULE;
-  return relativeSpecifier(sf.fileName, index.fileName);
+  return relativeSpecifier(sf.fileName, index);
 }
 
 function fnv1a(text: string): string {
@@ -166,7 +166,8 @@ export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.Com
   const baseHost = host ?? ts.createCompilerHost(program.getCompilerOptions());
   const originals = new Map<string, TS.SourceFile>();
   for (const f of program.getSourceFiles()) originals.set(f.fileName, f);
-  const importFrom = new Map(candidates.map((f) => [f.fileName, importSpecifier(ts, program, f)]));
+  const fileExists = (name: string): boolean => baseHost.fileExists(name);
+  const importFrom = new Map(candidates.map((f) => [f.fileName, importSpecifier(ts, program, f, fileExists)]));
   const parsed = new Map<string, { text: string; sf: TS.SourceFile }>();
 
   let current = program;
