@@ -10,10 +10,10 @@
 // The rule of what is rewritten stays the build's (rewriteSourceFile); only the driver differs.
 
 import type * as TS from "typescript";
-import { RUNTIME_MODULE, RUNTIME_NAMES } from "../operators.js";
+import { RUNTIME_MODULE } from "../operators.js";
 import { applyEdits, type TextEdit } from "../ts/positions.js";
 import { filesReachingRuntime } from "../ts/program.js";
-import { rewriteSourceFile, type RewriteResult } from "../ts/rewrite.js";
+import { declaresValueBrand, rewriteSourceFile, type RewriteResult } from "../ts/rewrite.js";
 import { PositionMap } from "./mapping.js";
 
 export interface FileState {
@@ -84,8 +84,17 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
       if (!state || !target) continue;
       let result: RewriteResult;
       try {
+        const there = lookup(ts, state, target);
         result = rewriteSourceFile(ts, state.original, checker, {
-          typeOf: typeIn(ts, state, target, checker),
+          typeOf: (node) => {
+            const n = there(node);
+            return n ? checker.getTypeAtLocation(n) : undefined;
+          },
+          declarationOf: (id) => {
+            const d = there(id) && checker.getSymbolAtLocation(there(id)!)?.valueDeclaration;
+            if (!d || d.getSourceFile() !== target || !ts.isVariableDeclaration(d) || !ts.isIdentifier(d.name)) return undefined;
+            return state.map.toOriginal(d.name.getStart(target), "start");
+          },
           typeChecker: checker,
           importFrom: state.importFrom,
         });
@@ -169,22 +178,39 @@ export function carryEdits(ts: typeof TS, oldText: string, edits: readonly TextE
   return kept.filter((e) => e.end <= from || e.start >= to);
 }
 
-/** Answers rewriteSourceFile's type questions about the original file from the rewritten one. */
-function typeIn(ts: typeof TS, state: FileState, target: TS.SourceFile, checker: TS.TypeChecker): (node: TS.Expression) => TS.Type | undefined {
-  let index: Map<string, TS.Node> | undefined;
+/**
+ * The node of the rewritten file that stands for a node of the original: same kind, starting
+ * between before and after the text generated at its start, ending likewise at its end (as the
+ * build's driver finds it), the innermost if several. Indexed once per file and round.
+ */
+function lookup(ts: typeof TS, state: FileState, target: TS.SourceFile): (node: TS.Node) => TS.Node | undefined {
+  let byStart: Map<number, TS.Node[]> | undefined;
   const { map, original } = state;
   return (node) => {
-    if (!index) {
-      index = new Map();
+    if (!byStart) {
+      byStart = new Map();
       const add = (n: TS.Node): void => {
-        index!.set(`${n.getStart(target)}:${n.end}:${n.kind}`, n);
+        const start = n.getStart(target);
+        const list = byStart!.get(start);
+        if (list) list.push(n);
+        else byStart!.set(start, [n]);
         ts.forEachChild(n, add);
       };
-      add(target);
+      ts.forEachChild(target, add);
     }
-    // The same node in the rewritten text, without the generated text around it (as the build's driver).
-    const there = index.get(`${map.toRewritten(node.getStart(original), "right")}:${map.toRewritten(node.end, "left")}:${node.kind}`);
-    return there ? checker.getTypeAtLocation(there) : undefined;
+    const start = node.getStart(original);
+    const innerStart = map.toRewritten(start, "right");
+    const outerStart = map.toRewritten(start, "left");
+    const innerEnd = map.toRewritten(node.end, "left");
+    const outerEnd = map.toRewritten(node.end, "right");
+    for (let s = innerStart; s >= outerStart; s--) {
+      let best: TS.Node | undefined;
+      for (const n of byStart.get(s) ?? []) {
+        if (n.kind === node.kind && n.end >= innerEnd && n.end <= outerEnd && (!best || n.end < best.end)) best = n;
+      }
+      if (best) return best;
+    }
+    return undefined;
   };
 }
 
@@ -218,19 +244,24 @@ function withImporters(files: Set<string>, importers: Map<string, Set<string>>):
 }
 
 /**
- * Where a file imports the helpers from: an import of the file whose module exports them all
- * (so a project that imports the runtime by a path keeps doing so), else "micrograd-ts".
+ * Where a file imports the helpers from: the build's rule (transformer/ts/program.ts, where it is
+ * not exported): "micrograd-ts", except inside the package that defines the runtime from source,
+ * which imports the runtime's index by a relative path.
  */
 function importSpecifier(ts: typeof TS, program: TS.Program, sf: TS.SourceFile): string {
-  let checker: TS.TypeChecker | undefined;
-  for (const s of sf.statements) {
-    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
-    if (s.moduleSpecifier.text === RUNTIME_MODULE) return RUNTIME_MODULE;
-    checker ??= program.getTypeChecker();
-    const mod = checker.getSymbolAtLocation(s.moduleSpecifier);
-    if (!mod) continue;
-    const exported = new Set(checker.getExportsOfModule(mod).map((e) => e.name));
-    if (RUNTIME_NAMES.every((n) => exported.has(n))) return s.moduleSpecifier.text;
+  const brand = program.getSourceFiles().find((f) => declaresValueBrand(ts, f));
+  if (!brand || brand.isDeclarationFile) return RUNTIME_MODULE;
+  if (sf.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === RUNTIME_MODULE)) {
+    return RUNTIME_MODULE;
   }
-  return RUNTIME_MODULE;
+  const dir = brand.fileName.slice(0, brand.fileName.lastIndexOf("/") + 1);
+  const index = program.getSourceFile(dir + "index.ts") ?? program.getSourceFile(dir + "index.mts");
+  if (!index || !sf.fileName.startsWith(dir)) return RUNTIME_MODULE;
+  const from = sf.fileName.split("/").slice(0, -1);
+  const to = index.fileName.split("/");
+  let i = 0;
+  while (i < from.length && i < to.length - 1 && from[i] === to[i]) i++;
+  const up = from.length - i;
+  const rel = [...Array(up).fill(".."), ...to.slice(i)].join("/");
+  return (up === 0 ? "./" : "") + rel.replace(/\.(c|m)?tsx?$/, (_m, c: string | undefined) => `.${c ?? ""}js`);
 }

@@ -10,7 +10,7 @@
 import type * as TS from "typescript";
 import { createMicrogradService } from "./service.js";
 
-export { createMicrogradService, type MicrogradServiceOptions } from "./service.js";
+export { createMicrogradService, rewriteOf, type MicrogradServiceOptions } from "./service.js";
 export { updateRewrites, carryEdits } from "./fixpoint.js";
 export { PositionMap } from "./mapping.js";
 

@@ -13,6 +13,7 @@
 
 import type * as TS from "typescript";
 import { PositionMap, type Span } from "./mapping.js";
+import type { MgDiagnostic } from "../ts/rewrite.js";
 import { updateRewrites, type FileState } from "./fixpoint.js";
 
 export interface MicrogradServiceOptions {
@@ -585,7 +586,19 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     return { ...item, span: spanToOriginal(item.file, item.span), selectionSpan: spanToOriginal(item.file, item.selectionSpan) };
   }
 
+  rewritesOf.set(service, () => {
+    sync();
+    return files;
+  });
   return service as TS.LanguageService;
+}
+
+const rewritesOf = new WeakMap<object, () => ReadonlyMap<string, FileState>>();
+
+/** The text the checker sees for a file of a service made here, and the transformer's diagnostics (for tests and tools). */
+export function rewriteOf(service: TS.LanguageService, fileName: string): { text: string; diagnostics: readonly MgDiagnostic[] } | undefined {
+  const state = rewritesOf.get(service)?.().get(fileName);
+  return state && { text: state.rewrite.text, diagnostics: state.rewrite.diagnostics };
 }
 
 /** Internal in TypeScript's typings, but tsserver calls it on every plugin's service for big files. */

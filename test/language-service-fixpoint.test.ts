@@ -1,0 +1,159 @@
+// The editor's rewrite (transformer/language-service/fixpoint.ts: incremental, one round per
+// keystroke when types do not change) must be the build's (transformer/ts/program.ts: from
+// scratch, until nothing changes), on every transform fixture and after every edit of a
+// sequence of random edits, so that the editor shows what tspc compiles.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { createMicrogradService, rewriteOf } from "../transformer/language-service/service.ts";
+import { rewriteProgram } from "../transformer/ts/program.ts";
+import { Random } from "micrograd-ts";
+
+// The sources type `ts` as `import type * as TS` (with a `default`), the default import has none.
+const typescript = ts as unknown as Parameters<typeof rewriteProgram>[0];
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, "..");
+const transformCases = join(here, "fixtures", "transform");
+let files = 0;
+
+const options: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.Preserve,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  lib: ["lib.es2023.d.ts", "lib.dom.d.ts"],
+  types: ["node"],
+  typeRoots: [join(repo, "node_modules", "@types")],
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  paths: { "micrograd-ts": [join(repo, "runtime", "index.ts")] },
+};
+
+const registry = ts.createDocumentRegistry();
+
+/** A language service over one in-memory file, with the plugin's service on top. */
+function editorFor(initial: string) {
+  // A name of its own: the registry shares parsed files by name and version.
+  const fileName = join(repo, "test", "fixtures", "editor", `__in_memory_${++files}__.ts`);
+  let text = initial;
+  let version = 0;
+  const host: ts.LanguageServiceHost = {
+    getCompilationSettings: () => options,
+    getScriptFileNames: () => [fileName],
+    getScriptVersion: (f) => (f === fileName ? String(version) : "0"),
+    getScriptSnapshot: (f) => {
+      const t = f === fileName ? text : ts.sys.readFile(f);
+      return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
+    },
+    getCurrentDirectory: () => repo,
+    getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+    fileExists: (f) => f === fileName || ts.sys.fileExists(f),
+    readFile: (f) => (f === fileName ? text : ts.sys.readFile(f)),
+    directoryExists: ts.sys.directoryExists,
+    getDirectories: ts.sys.getDirectories,
+    useCaseSensitiveFileNames: () => true,
+  };
+  const base = ts.createLanguageService(host, registry);
+  const service = createMicrogradService(typescript, { base, host });
+  return {
+    service,
+    set(newText: string) {
+      text = newText;
+      version++;
+    },
+    rewrite: () => rewriteOf(service, fileName),
+    build: (newText: string) => buildRewrite(fileName, newText),
+  };
+}
+
+const parsed = new Map<string, ts.SourceFile | undefined>();
+
+/** What the build makes of the text: the fixpoint from scratch. */
+function buildRewrite(fileName: string, text: string) {
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile;
+  // Library files parsed once for all the programs of this test.
+  host.getSourceFile = (f, v, ...rest) => {
+    if (f === fileName) return ts.createSourceFile(f, text, v, true);
+    if (!parsed.has(f)) parsed.set(f, getSourceFile.call(host, f, v, ...rest));
+    return parsed.get(f);
+  };
+  const program = ts.createProgram({ rootNames: [fileName], options, host });
+  const file = rewriteProgram(typescript, program, host).files.get(fileName);
+  return file && { text: file.result.text, diagnostics: file.result.diagnostics };
+}
+
+const hasSyntaxErrors = (text: string) =>
+  (ts.createSourceFile("check.ts", text, ts.ScriptTarget.ES2022, true) as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length > 0;
+
+const cases = readdirSync(transformCases).filter((c) => !c.startsWith("."));
+
+describe("the editor's rewrite is the build's", () => {
+  it.each(cases)("%s", (name) => {
+    const text = readFileSync(join(transformCases, name, "input.ts"), "utf8");
+    const editor = editorFor(text);
+    const build = editor.build(text);
+    expect(editor.rewrite()?.text ?? text).toBe(build?.text ?? text);
+    expect(editor.rewrite()?.diagnostics ?? []).toEqual(build?.diagnostics ?? []);
+  });
+
+  it("after each of a sequence of random edits", () => {
+    const random = new Random(8);
+    const int = (lo: number, hi: number) => lo + Math.floor(random.random() * (hi - lo));
+    const pick = <T,>(xs: readonly T[]): T => xs[int(0, xs.length)]!;
+    const operators = [" * ", " + ", " - ", " / ", " ** ", " % ", " < "];
+    /** Edits as typing makes them: mostly well-formed, sometimes not (then only the editor carries on). */
+    const edit = (text: string): string => {
+      const lines = text.split("\n");
+      const body = lines.findIndex((l) => l.includes("micrograd-ts")) + 1;
+      const at = int(body, lines.length);
+      switch (int(0, 5)) {
+        case 0: {
+          const found = [...text.matchAll(/ (\*\*|\*|\+|-|\/) /g)];
+          if (found.length === 0) return text;
+          const m = pick(found);
+          return text.slice(0, m.index) + pick(operators) + text.slice(m.index + m[0].length);
+        }
+        case 1:
+          lines.splice(at, 0, pick(["const q = a * b;", "let r = a; r *= 2 + a;", "const s = -a / (b - 1) ** 2;", "const t = [a, b].map((v) => v * v);"]));
+          return lines.join("\n");
+        case 2:
+          if (/^(const|let|assert)[^{}()]*;$/.test(lines[at] ?? "")) lines.splice(at, 1);
+          return lines.join("\n");
+        case 3: {
+          const found = [...text.matchAll(/\b[a-z]\b(?![:(])/g)].filter((m) => m.index! > text.indexOf("micrograd-ts"));
+          if (found.length === 0) return text;
+          const m = pick(found);
+          return text.slice(0, m.index) + "2 * " + text.slice(m.index);
+        }
+        default: {
+          const pos = int(text.indexOf("\n", text.indexOf("micrograd-ts")) + 1, text.length);
+          return text.slice(0, pos) + pick(["(", ")", "x", ";", " * "]) + text.slice(pos + int(0, 3));
+        }
+      }
+    };
+    let checked = 0;
+    for (const name of ["walkthrough", "inference-const-let", "compound-members", "arrays-reduce"]) {
+      let text = readFileSync(join(transformCases, name, "input.ts"), "utf8");
+      const editor = editorFor(text);
+      editor.rewrite();
+      let broken = text;
+      for (let step = 0; step < 8; step++) {
+        // A broken state is typed over: the next edit starts again from the last good text.
+        text = edit(hasSyntaxErrors(text) ? broken : text);
+        editor.set(text);
+        const rewrite = editor.rewrite();
+        if (hasSyntaxErrors(text)) continue; // the build leaves such a file alone; the editor carries on
+        broken = text;
+        const build = editor.build(text);
+        expect({ step, name, text: rewrite?.text ?? text }).toEqual({ step, name, text: build?.text ?? text });
+        expect(rewrite?.diagnostics ?? []).toEqual(build?.diagnostics ?? []);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(16);
+  }, 300_000);
+});
