@@ -3,8 +3,9 @@ import { Resvg } from "@resvg/resvg-js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Value, makeMoons } from "micrograd-ts";
-import { decisionBoundary } from "../node/plot.js";
+import { MLP, Value, makeMoons } from "micrograd-ts";
+import { decisionBoundary } from "../node/index.js";
+import { trainMoons } from "../examples/lib/moons-training.js";
 
 const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337, labels: "signed" });
 // A linear model with a known boundary: class 1 where x0 > 0.5.
@@ -62,6 +63,14 @@ describe("decisionBoundary: the demo's picture (vega-lite, SVG and PNG)", () => 
     expect(png.readUInt32BE(16)).toBeGreaterThan(800); // width at scale 2
     expect(readFileSync(await b.save(join(dir, "boundary.svg")), "utf8")).toMatch(/^<svg/);
     await expect(b.save(join(dir, "boundary.jpg"))).rejects.toThrow(/ending in .svg or .png/);
+  });
+  it("takes an MLP as it is (callable, returning a Value): each cell is the sign of its score", () => {
+    const { model } = trainMoons({ steps: 2 }); // untrained, it says -1 everywhere
+    const b = decisionBoundary(model, X, y, { step: 0.5 });
+    for (const g of b.grid) expect(g.prediction).toBe(model([g.x, g.y]).data > 0 ? 1 : -1);
+    expect(new Set(b.grid.map((g) => g.prediction)).size).toBe(2);
+    const fresh = new MLP(2, [16, 16, 1]); // the type a user has in hand
+    expect(decisionBoundary(fresh, X, y, { step: 1 }).grid.length).toBeGreaterThan(0);
   });
   it("says what is wrong with bad input", () => {
     expect(() => decisionBoundary(linear, X, y.slice(1))).toThrow(/X and y must be non-empty arrays of the same length, got 100 and 99/);
