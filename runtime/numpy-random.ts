@@ -234,6 +234,9 @@ export const numpyRandom = {
   random_sample: ((size?: Size) => (size === undefined ? globalRandomState.randomSample() : globalRandomState.randomSample(size))) as RandomState["randomSample"],
   normal: ((loc?: number, scale?: number, size?: Size) =>
     size === undefined ? globalRandomState.normal(loc, scale) : globalRandomState.normal(loc ?? 0, scale ?? 1, size)) as RandomState["normal"],
+  uniform: ((low?: number, high?: number, size?: Size) =>
+    size === undefined ? globalRandomState.uniform(low, high) : globalRandomState.uniform(low ?? 0, high ?? 1, size)) as RandomState["uniform"],
+  standard_normal: ((size?: Size) => (size === undefined ? globalRandomState.standardNormal() : globalRandomState.standardNormal(size))) as RandomState["standardNormal"],
   shuffle: <T>(x: T[]): void => globalRandomState.shuffle(x),
   permutation: ((x: number | readonly unknown[]) => globalRandomState.permutation(x as number)) as RandomState["permutation"],
   RandomState,

@@ -31,7 +31,7 @@ describe("micrograd's demo training (demo.ipynb)", () => {
   });
   it("step 0's loss is data loss + 1e-4 * sum(p*p), as the notebook builds it", () => {
     const { X, y } = moonsData();
-    const model = moonsModel() as unknown as Scorer;
+    const model: Scorer = moonsModel();
     expect(model.parameters()).toHaveLength(337);
     const { totalLoss, accuracy } = moonsLoss(model, X, y);
     expect(totalLoss.data).toBe(0.8958441028683222);
@@ -43,6 +43,6 @@ describe("micrograd's demo training (demo.ipynb)", () => {
     expect(formatStep(0, 1, 0.5)).toBe("step 0 loss 1.0, accuracy 50.0%");
   });
   it("rejects mismatched data", () => {
-    expect(() => moonsLoss(moonsModel() as unknown as Scorer, [[0, 0]], [])).toThrow(/X and y must be non-empty and of the same length, got 1 and 0/);
+    expect(() => moonsLoss(moonsModel(), [[0, 0]], [])).toThrow(/X and y must be non-empty and of the same length, got 1 and 0/);
   });
 });

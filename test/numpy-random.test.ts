@@ -32,6 +32,13 @@ describe("numpy's legacy RandomState (REFERENCE, seed 1337)", () => {
     numpyRandom.seed(1337);
     expect(numpyRandom.random_sample()).toBe(0.2620246750155817);
     expect(numpyRandom.random_sample()).toBe(0.1586839721544656);
+    numpyRandom.seed(1337);
+    expect(numpyRandom.normal(0, 1, 2)).toEqual([-0.7031873098624105, -0.49028236278771464]);
+    expect(numpyRandom.standard_normal()).toBe(-0.3218143296501526);
+    numpyRandom.seed(1337);
+    expect(numpyRandom.uniform(-1, 1)).toBe(-1 + 2 * 0.2620246750155817);
+    numpyRandom.seed(1337);
+    expect(numpyRandom.permutation(10)).toEqual([6, 3, 0, 4, 5, 2, 1, 9, 8, 7]);
   });
   it("interval draws under a mask and never exceeds max", () => {
     const r = new RandomState(7);

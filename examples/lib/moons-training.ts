@@ -71,7 +71,7 @@ export function trainMoons(options: TrainOptions = {}): { model: Scorer; X: numb
   const steps = options.steps ?? 100;
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`trainMoons({ steps }): steps must be a non-negative integer, got ${steps}`);
   const { X, y } = options.data ?? moonsData();
-  const model = options.model ?? (moonsModel() as unknown as Scorer);
+  const model: Scorer = options.model ?? moonsModel();
   const history: MoonsStep[] = [];
   for (let k = 0; k < steps; k++) {
     const { totalLoss, accuracy } = moonsLoss(model, X, y);
