@@ -278,3 +278,51 @@ describe("features that edit text act on the original text", () => {
     expect(applyCodeEdits(text, spelling!.changes[0]!.textChanges)).toBe(text.replace("c.backwrd()", "c.backward()"));
   });
 });
+
+describe("what the rewrite generates stays out of sight", () => {
+  it("gives signature help for the user's calls, not for the generated ones", async () => {
+    const text = source("model.ts");
+    const inCall = await server.request<{ items: Array<{ prefixDisplayParts: Array<{ text: string }> }> } | undefined>("signatureHelp", {
+      file: file("model.ts"),
+      ...locate(text, "bias).tanh()"),
+    });
+    const prefixes = inCall!.items.map((i) => i.prefixDisplayParts.map((p) => p.text).join(""));
+    expect(prefixes.length).toBeGreaterThan(0);
+    expect(prefixes.every((p) => p.startsWith("reduce"))).toBe(true);
+    // Inside `wi * x[i]` the only call around is the generated mul(...).
+    await expect(server.request("signatureHelp", { file: file("model.ts"), ...locate(text, "x[i]") })).rejects.toThrow("No content available");
+  });
+
+  it("shows inlay hints for the user's code only", async () => {
+    server.notify("configure", {
+      preferences: { includeInlayParameterNameHints: "all", includeInlayVariableTypeHints: true, includeInlayFunctionLikeReturnTypeHints: true },
+    });
+    const text = source("values.ts");
+    const lines = text.split("\n");
+    const hints = await server.request<Array<{ text: string; position: Location; kind: string }>>("provideInlayHints", {
+      file: file("values.ts"),
+      start: 0,
+      length: text.length,
+    });
+    const shown = hints.map((h) => `${h.position.line}:${h.text}`);
+    expect(shown).toContain("6:: Value"); // const e = a * b
+    expect(shown).toContain("17:: Value"); // const ee = e * e
+    // No parameter names of the generated calls (mul(a, b) would show "a:" and "b:").
+    const parameterHints = hints.filter((h) => h.kind === "Parameter").map((h) => `${h.position.line}:${h.text}:${lines[h.position.line - 1]}`);
+    expect(parameterHints.filter((h) => !/new Value|reduce/.test(h))).toEqual([]);
+  });
+});
+
+describe("without the plugin", () => {
+  it("TypeScript reports the false errors this plugin removes", async () => {
+    const plain = new TsServer();
+    try {
+      plain.notify("open", { file: file("values.ts"), projectRootPath: project });
+      const list = await plain.request<ProtocolDiagnostic[]>("semanticDiagnosticsSync", { file: file("values.ts") });
+      expect(new Set(list.map((d) => d.code))).toEqual(new Set([2362, 2363, 2365, 2339, 2322]));
+      expect(list.length).toBeGreaterThan(10);
+    } finally {
+      await plain.close();
+    }
+  });
+});

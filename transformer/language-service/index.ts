@@ -22,6 +22,9 @@ function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
       const logger = project?.projectService?.logger;
       const log = logger ? (message: string) => logger.info(message) : undefined;
       log?.("micrograd-ts: language service plugin enabled");
+      // Tells the build's program transformer (if ts-patch patched this tsserver's TypeScript)
+      // that the editor has its own rewrite: the transformer must then leave programs alone.
+      (globalThis as Record<symbol, unknown>)[Symbol.for("micrograd-ts.language-service")] = true;
       return createMicrogradService(ts, {
         base: info.languageService,
         host: info.languageServiceHost,

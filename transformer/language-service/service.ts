@@ -507,10 +507,11 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     provideInlayHints(fileName: string, span: TS.TextSpan, preferences: TS.UserPreferences | undefined) {
       sync();
       const map = mapOf(fileName);
+      const text = files.get(fileName)?.rewrite.text ?? "";
       const hints = rewritten.provideInlayHints(fileName, spanToRewritten(fileName, span), preferences);
       if (!map) return hints;
       return hints
-        .filter((h) => !(h.kind === ts.InlayHintKind.Parameter && map.endsGenerated(h.position)) && !map.isGenerated(h.position))
+        .filter((h) => !(h.kind === ts.InlayHintKind.Parameter && argumentOfGeneratedCall(map, text, h.position)) && !map.isGenerated(h.position))
         .map((h) => ({ ...h, position: map.toOriginal(h.position) }));
     },
 
@@ -599,6 +600,13 @@ const rewritesOf = new WeakMap<object, () => ReadonlyMap<string, FileState>>();
 export function rewriteOf(service: TS.LanguageService, fileName: string): { text: string; diagnostics: readonly MgDiagnostic[] } | undefined {
   const state = rewritesOf.get(service)?.().get(fileName);
   return state && { text: state.rewrite.text, diagnostics: state.rewrite.diagnostics };
+}
+
+/** Whether an argument at `pos` (rewritten text) follows generated text: `mul(` or the `,` that replaced `*`. */
+function argumentOfGeneratedCall(map: PositionMap, text: string, pos: number): boolean {
+  let p = pos;
+  while (p > 0 && /\s/.test(text[p - 1]!)) p--;
+  return map.endsGenerated(p);
 }
 
 /** Internal in TypeScript's typings, but tsserver calls it on every plugin's service for big files. */
