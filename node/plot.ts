@@ -148,6 +148,9 @@ export function decisionBoundary(model: ScoreModel, X: readonly (readonly number
     width,
     height,
     background: "white",
+    // Named families first: the PNG rasteriser maps a bare "sans-serif" to Arial, which many
+    // Linux machines lack, and would then fall back to whatever font it finds first.
+    config: { font: "Helvetica, Arial, Liberation Sans, DejaVu Sans, sans-serif" },
     layer: [
       {
         data: { values: grid.map((g) => ({ x: g.x - half, x2: g.x + half, y: g.y - half, y2: g.y + half, class: g.prediction })) },
