@@ -10,6 +10,7 @@ import { applyEdits, rewriteProgram, rewriteSourceFile, toOriginal, toRewritten 
 import type { TextEdit } from "../transformer/ts/index.ts";
 import { COMPILER_OPTIONS, compile, ensureDist, plain, ROOT, runModules, scratchDir } from "./transformer-ts.helpers.ts";
 import { rmSync } from "node:fs";
+import { SourceMap } from "node:module";
 
 const FIXTURES = join(ROOT, "test/fixtures/transform");
 
@@ -187,6 +188,29 @@ export const n = w.data * 2;
       expect(run.stdout).toBe("-8 6 -4\n");
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("source maps point into the file as written: same line, same column, original sourcesContent", () => {
+    const file = join(ROOT, "test/__virtual__/mapped.ts");
+    const source = 'import { Value } from "micrograd-ts";\nconst a = new Value(2), b = new Value(3);\nconst c = a * b + -a; const marker = c.data;\n';
+    for (const inline of [false, true]) {
+      const maps = new Map<string, string>();
+      const c = compile(new Map([[file, source]]), true, inline ? { inlineSourceMap: true, inlineSources: true } : { sourceMap: true, inlineSources: true });
+      c.program.emit(c.program.getSourceFile(file), (name, text) => maps.set(name, text));
+      const js = [...maps].find(([n]) => n.endsWith(".js"))![1];
+      const json = inline
+        ? Buffer.from(/base64,([A-Za-z0-9+/=]+)/.exec(js)![1]!, "base64").toString("utf8")
+        : [...maps].find(([n]) => n.endsWith(".js.map"))![1];
+      const map = new SourceMap(JSON.parse(json));
+      expect(JSON.parse(json).sourcesContent).toEqual([source]);
+      const lines = js.split("\n");
+      for (const word of ["marker", "c.data", "b)"]) {
+        const line = lines.findIndex((l) => l.includes(word));
+        const entry = map.findEntry(line, lines[line]!.indexOf(word)) as { originalLine: number; originalColumn: number };
+        expect(entry.originalLine).toBe(2);
+        expect(entry.originalColumn).toBe(source.split("\n")[2]!.indexOf(word[0] === "b" ? "b +" : word));
+      }
     }
   });
 });

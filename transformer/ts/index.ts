@@ -7,13 +7,14 @@
 // returned, over the rewritten files, is the one tsc checks and emits.
 
 import type * as TS from "typescript";
+import type { TypeScriptModule } from "./rewrite.js";
 import { rewriteProgram } from "./program.js";
 import type { RewriteProgramOptions } from "./program.js";
 
 export { rewriteProgram, filesReachingRuntime, DIAGNOSTIC_SOURCE } from "./program.js";
 export type { RewriteProgramOptions, RewriteProgramResult, RewrittenFile } from "./program.js";
 export { rewriteSourceFile, declaresValueBrand, ValueTypes } from "./rewrite.js";
-export type { RewriteResult, RewriteOptions, MgDiagnostic, TextEdit } from "./rewrite.js";
+export type { RewriteResult, RewriteOptions, MgDiagnostic, TextEdit, TypeScriptModule } from "./rewrite.js";
 export { toOriginal, toRewritten, applyEdits } from "./positions.js";
 
 export interface TransformerConfig extends RewriteProgramOptions {
@@ -22,7 +23,7 @@ export interface TransformerConfig extends RewriteProgramOptions {
 }
 
 interface ProgramTransformerExtras {
-  ts: typeof TS;
+  ts: TypeScriptModule;
 }
 
 /** The ts-patch program transformer entry. */

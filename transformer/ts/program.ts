@@ -6,10 +6,12 @@
 // of what the candidates need, not a re-parse.
 
 import type * as TS from "typescript";
+import type { TypeScriptModule } from "./rewrite.js";
 import { RUNTIME_MODULE } from "../operators.js";
 import { toOriginal, toRewritten } from "./positions.js";
 import type { TextEdit } from "./positions.js";
 import { declaresValueBrand, rewriteSourceFile } from "./rewrite.js";
+import { remapSourceMap } from "./sourcemap.js";
 import type { MgDiagnostic, RewriteResult } from "./rewrite.js";
 
 export interface RewriteProgramOptions {
@@ -46,7 +48,7 @@ export const DIAGNOSTIC_SOURCE = "micrograd-ts";
 const OPERATOR_ERRORS = new Set([2362, 2363, 2365, 2356, 2357, 2469, 2588]);
 
 /** Files of the program whose imports lead (directly or not) to the runtime's engine file. */
-export function filesReachingRuntime(ts: typeof TS, program: TS.Program): TS.SourceFile[] {
+export function filesReachingRuntime(ts: TypeScriptModule, program: TS.Program): TS.SourceFile[] {
   const files = program.getSourceFiles();
   if (!files.some((f) => declaresValueBrand(ts, f))) return [];
   const memo = new Map<TS.SourceFile, boolean>();
@@ -70,7 +72,7 @@ export function filesReachingRuntime(ts: typeof TS, program: TS.Program): TS.Sou
   return files.filter((f) => !f.isDeclarationFile && !program.isSourceFileFromExternalLibrary(f) && !f.fileName.endsWith(".json") && reaches(f));
 }
 
-function importedFiles(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, checker: { current: TS.TypeChecker | undefined }): TS.SourceFile[] {
+function importedFiles(ts: TypeScriptModule, program: TS.Program, sf: TS.SourceFile, checker: { current: TS.TypeChecker | undefined }): TS.SourceFile[] {
   const internal = sf as unknown as { imports?: readonly TS.StringLiteralLike[] };
   const specifiers: TS.StringLiteralLike[] = internal.imports
     ? [...internal.imports]
@@ -100,7 +102,7 @@ function importedFiles(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, ch
  * same kind that covers the original text [innerStart, innerEnd) and no more than the edits at
  * its two edges add (outerStart, outerEnd).
  */
-function findNode(ts: typeof TS, sf: TS.SourceFile, inner: [number, number], outer: [number, number], kind: TS.SyntaxKind): TS.Node | undefined {
+function findNode(ts: TypeScriptModule, sf: TS.SourceFile, inner: [number, number], outer: [number, number], kind: TS.SyntaxKind): TS.Node | undefined {
   let found: TS.Node | undefined;
   const visit = (node: TS.Node): void => {
     if (node.kind === kind) {
@@ -129,7 +131,7 @@ function relativeSpecifier(fromFile: string, toFile: string): string {
  * Where a file imports the helpers from: "micrograd-ts", except inside the package that defines
  * the runtime from source (this repository's runtime), which imports the runtime's index by path.
  */
-function importSpecifier(ts: typeof TS, program: TS.Program, sf: TS.SourceFile, fileExists: (name: string) => boolean): string {
+function importSpecifier(ts: TypeScriptModule, program: TS.Program, sf: TS.SourceFile, fileExists: (name: string) => boolean): string {
   const brand = program.getSourceFiles().find((f) => declaresValueBrand(ts, f));
   if (!brand || brand.isDeclarationFile) return RUNTIME_MODULE;
   if (sf.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === RUNTIME_MODULE)) {
@@ -157,7 +159,7 @@ type Versioned = TS.SourceFile & { version?: string };
  * Rewrites the program's Value arithmetic until the rewrite stops changing, and returns the
  * program over the rewritten files, with diagnostics mapped back to the files as written.
  */
-export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.CompilerHost, options: RewriteProgramOptions = {}): RewriteProgramResult {
+export function rewriteProgram(ts: TypeScriptModule, program: TS.Program, host?: TS.CompilerHost, options: RewriteProgramOptions = {}): RewriteProgramResult {
   const maxRounds = options.maxRounds ?? 20;
   const candidates = filesReachingRuntime(ts, program).filter((f) => program.getSyntacticDiagnostics(f).length === 0);
   const files = new Map<string, RewrittenFile>();
@@ -230,20 +232,21 @@ export function rewriteProgram(ts: typeof TS, program: TS.Program, host?: TS.Com
     for (const d of result.diagnostics) diagnostics.push(toDiagnostic(ts, original, d));
   }
   decorate(ts, current, files, diagnostics);
+  if (current !== program) mapEmittedSourceMaps(current, files, baseHost);
   return { program: current, files, rounds, diagnostics, converged, unmapped };
 }
 
 /** Our diagnostic as TypeScript's, remembering the expression it explains. */
 type OurDiagnostic = TS.Diagnostic & { expression?: { start: number; end: number } };
 
-function toDiagnostic(ts: typeof TS, file: TS.SourceFile, d: MgDiagnostic): TS.Diagnostic {
+function toDiagnostic(ts: TypeScriptModule, file: TS.SourceFile, d: MgDiagnostic): TS.Diagnostic {
   const out: OurDiagnostic = { file, start: d.start, length: d.length, code: d.code, category: ts.DiagnosticCategory.Error, messageText: d.message, source: DIAGNOSTIC_SOURCE };
   Object.defineProperty(out, "expression", { value: d.expression ?? { start: d.start, end: d.start + d.length }, enumerable: false });
   return out;
 }
 
 function rebuild(
-  ts: typeof TS,
+  ts: TypeScriptModule,
   base: TS.Program,
   baseHost: TS.CompilerHost,
   files: Map<string, RewrittenFile>,
@@ -292,7 +295,7 @@ const decorated = new WeakSet<TS.Program>();
  * rewritten files are mapped back to the original text, and ours are added to the semantic ones
  * (so tsc prints them with file, line and column and exits with an error).
  */
-function decorate(ts: typeof TS, program: TS.Program, files: Map<string, RewrittenFile>, ours: TS.Diagnostic[]): void {
+function decorate(ts: TypeScriptModule, program: TS.Program, files: Map<string, RewrittenFile>, ours: TS.Diagnostic[]): void {
   if (decorated.has(program)) return;
   decorated.add(program);
   const byFile = new Map<string, TS.Diagnostic[]>();
@@ -348,4 +351,35 @@ function decorate(ts: typeof TS, program: TS.Program, files: Map<string, Rewritt
 function within(d: TS.Diagnostic, o: OurDiagnostic): boolean {
   const e = o.expression!;
   return d.start! >= e.start && d.start! + (d.length ?? 0) <= e.end;
+}
+
+const INLINE_MAP = /(\/\/# sourceMappingURL=data:application\/json;base64,)([A-Za-z0-9+/=]+)/;
+
+function fromBase64(b64: string): string {
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): { toString(enc: string): string } } }).Buffer;
+  return B ? B.from(b64, "base64").toString("utf8") : decodeURIComponent(escape(atob(b64)));
+}
+function toBase64(text: string): string {
+  const B = (globalThis as { Buffer?: { from(s: string, enc: string): { toString(enc: string): string } } }).Buffer;
+  return B ? B.from(text, "utf8").toString("base64") : btoa(unescape(encodeURIComponent(text)));
+}
+
+/** Makes the source maps the program writes for rewritten files point into the files as written. */
+function mapEmittedSourceMaps(program: TS.Program, files: Map<string, RewrittenFile>, baseHost: TS.CompilerHost): void {
+  const previous = program.emit;
+  const fix = (name: string, text: string, sources: readonly TS.SourceFile[] | undefined): string => {
+    const rewritten = (sources ?? []).map((sf) => files.get(sf.fileName)).filter((f) => f !== undefined && f.result.changed);
+    if (rewritten.length !== 1 || sources!.length !== 1) return text; // one file per output (not outFile bundles)
+    const f = rewritten[0]!;
+    const mapped = [{ index: 0, original: f.original.text, rewritten: f.result.text, edits: f.result.edits }];
+    if (name.endsWith(".map")) return remapSourceMap(text, mapped);
+    const inline = INLINE_MAP.exec(text);
+    if (inline === null) return text;
+    return text.replace(INLINE_MAP, (_m, head: string, b64: string) => head + toBase64(remapSourceMap(fromBase64(b64), mapped)));
+  };
+  program.emit = function (target, writeFile, token, onlyDts, transformers, ...rest: unknown[]) {
+    const write: TS.WriteFileCallback = writeFile ?? ((name, text, bom, onError, sources, data) => baseHost.writeFile(name, text, bom, onError, sources, data));
+    const wrapped: TS.WriteFileCallback = (name, text, bom, onError, sources, data) => write(name, fix(name, text, sources), bom, onError, sources, data);
+    return (previous as (...args: unknown[]) => TS.EmitResult).call(program, target, wrapped, token, onlyDts, transformers, ...rest);
+  };
 }

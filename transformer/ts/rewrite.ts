@@ -59,13 +59,16 @@ export interface RewriteOptions {
   dispatchAny?: boolean;
 }
 
+/** The TypeScript module (ts-patch hands over its patched instance; a default import works too). */
+export type TypeScriptModule = Omit<typeof TS, "default">;
+
 /** How an operand takes part in arithmetic. */
 type Kind = "value" | "number" | "any" | "string" | "unknown" | "other";
 
 const brandFiles = new WeakMap<TS.SourceFile, boolean>();
 
 /** Whether the file declares the runtime's brand: `export declare const VALUE_BRAND: unique symbol`. */
-export function declaresValueBrand(ts: typeof TS, sf: TS.SourceFile): boolean {
+export function declaresValueBrand(ts: TypeScriptModule, sf: TS.SourceFile): boolean {
   let known = brandFiles.get(sf);
   if (known === undefined) {
     known =
@@ -91,7 +94,7 @@ export function declaresValueBrand(ts: typeof TS, sf: TS.SourceFile): boolean {
 export class ValueTypes {
   private readonly cache = new Map<TS.Type, Kind>();
   constructor(
-    private readonly ts: typeof TS,
+    private readonly ts: TypeScriptModule,
     readonly checker: TS.TypeChecker,
   ) {}
 
@@ -165,7 +168,7 @@ export class ValueTypes {
 }
 
 /** Names used in the file as bindings or references (not property names): what the emitted names must avoid. */
-function usedNames(ts: typeof TS, sf: TS.SourceFile): Set<string> {
+function usedNames(ts: TypeScriptModule, sf: TS.SourceFile): Set<string> {
   const names = new Set<string>();
   const visit = (node: TS.Node): void => {
     if (ts.isIdentifier(node)) {
@@ -200,7 +203,7 @@ interface Edit extends TextEdit {
  * a program that contains `sourceFile`, unless `options.typeOf` answers the types.
  */
 export function rewriteSourceFile(
-  ts: typeof TS,
+  ts: TypeScriptModule,
   sourceFile: TS.SourceFile,
   checker: TS.TypeChecker,
   options: RewriteOptions = {},
@@ -526,7 +529,7 @@ export function rewriteSourceFile(
 }
 
 const valueTypesCache = new WeakMap<TS.TypeChecker, ValueTypes>();
-function valueTypesFor(ts: typeof TS, checker: TS.TypeChecker): ValueTypes {
+function valueTypesFor(ts: TypeScriptModule, checker: TS.TypeChecker): ValueTypes {
   let v = valueTypesCache.get(checker);
   if (v === undefined) {
     v = new ValueTypes(ts, checker);
@@ -539,7 +542,7 @@ function valueTypesFor(ts: typeof TS, checker: TS.TypeChecker): ValueTypes {
  * The specifier of an import of the file whose module exports every name needed (so code inside
  * a project that imports the runtime by a path keeps doing so).
  */
-function existingRuntimeImport(ts: typeof TS, sf: TS.SourceFile, checker: TS.TypeChecker, needed: string[], mapped: boolean): string | undefined {
+function existingRuntimeImport(ts: TypeScriptModule, sf: TS.SourceFile, checker: TS.TypeChecker, needed: string[], mapped: boolean): string | undefined {
   if (mapped) return undefined; // the driver decides (its checker sees another copy of the file)
   for (const s of sf.statements) {
     if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier)) continue;
