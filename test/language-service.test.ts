@@ -313,6 +313,42 @@ describe("what the rewrite generates stays out of sight", () => {
   });
 });
 
+describe("highlights and semantic colours", () => {
+  it("highlights an identifier's uses inside rewritten expressions", async () => {
+    const text = source("values.ts");
+    const body = await server.request<Array<{ file: string; highlightSpans: Array<{ start: Location; end: Location; kind: string }> }>>(
+      "documentHighlights",
+      { file: file("values.ts"), ...locate(text, "let h", 4), filesToSearch: [file("values.ts")] },
+    );
+    const spans = body.flatMap((f) => f.highlightSpans.map((s) => `${s.start.line}:${slice(text, s.start, s.end)}:${s.kind}`));
+    expect(spans).toEqual(["18:h:writtenReference", "19:h:writtenReference", "20:h:writtenReference", "29:h:writtenReference"]);
+  });
+
+  it("colours the identifiers as written, nothing generated", async () => {
+    const text = source("values.ts");
+    const body = await server.request<{ spans: number[] }>("encodedSemanticClassifications-full", {
+      file: file("values.ts"),
+      start: 0,
+      length: text.length,
+      format: "2020",
+    });
+    const words: string[] = [];
+    for (let i = 0; i < body.spans.length; i += 3) words.push(text.slice(body.spans[i]!, body.spans[i]! + body.spans[i + 1]!));
+    const expected = [...text.matchAll(/\b[A-Za-z_$][\w$]*\b/g)].map((m) => m[0]);
+    expect(words.length).toBeGreaterThan(60);
+    for (const w of words) expect(w).toMatch(/^[A-Za-z_$][\w$]*$/);
+    expect(words.filter((w) => !expected.includes(w))).toEqual([]);
+    // the rewritten line `const e = mul(a , b);` is coloured as `const e = a * b;`
+    const line6 = locate(text, "const e = a * b").line;
+    const onLine6: string[] = [];
+    for (let i = 0; i < body.spans.length; i += 3) {
+      const start = body.spans[i]!;
+      if (text.slice(0, start).split("\n").length === line6) onLine6.push(text.slice(start, start + body.spans[i + 1]!));
+    }
+    expect(onLine6).toEqual(["e", "a", "b"]);
+  });
+});
+
 describe("without the plugin", () => {
   it("TypeScript reports the false errors this plugin removes", async () => {
     const plain = new TsServer();
