@@ -4,9 +4,7 @@
 // index by masked rejection. sklearn's make_moons (datasets.ts) runs on it.
 
 import { crLog } from "./correctly-rounded.js";
-
-const N = 624;
-const M = 397;
+import { MT19937, entropyWords } from "./mt19937.js";
 
 /** A shape for the array-returning draws: a length, or [rows, cols, …] (nested arrays, row-major). */
 export type Size = number | readonly number[];
@@ -45,8 +43,7 @@ function fill(shape: readonly number[], draw: () => number, depth = 0): NDArray[
  * numpy calls the C library's log: see docs/moons.md for how close that is to glibc.
  */
 export class RandomState {
-  private readonly key = new Uint32Array(N);
-  private pos = N;
+  private readonly mt = new MT19937();
   private hasGauss = false;
   private gauss = 0;
 
@@ -57,50 +54,19 @@ export class RandomState {
 
   /** numpy's `seed(n)` for an integer 0 <= n < 2**32 (init_genrand); with none, fresh entropy. */
   seed(seed?: number | bigint | null): void {
-    let s: number;
-    if (seed === undefined || seed === null) {
-      const word = new Uint32Array(1);
-      const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
-      if (c?.getRandomValues) c.getRandomValues(word);
-      else word[0] = Math.floor(Math.random() * 0x100000000);
-      s = word[0];
-    } else {
-      s = checkSeed(seed);
-    }
-    const key = this.key;
-    key[0] = s;
-    for (let i = 1; i < N; i++) {
-      const prev = key[i - 1] ^ (key[i - 1] >>> 30);
-      key[i] = (Math.imul(1812433253, prev) + i) >>> 0;
-    }
-    this.pos = N;
+    this.mt.initGenrand(seed === undefined || seed === null ? entropyWords(1)[0] : checkSeed(seed));
     this.hasGauss = false;
     this.gauss = 0;
   }
 
   /** The next raw 32-bit output of MT19937. */
   nextUint32(): number {
-    const key = this.key;
-    if (this.pos >= N) {
-      for (let i = 0; i < N; i++) {
-        const y = (key[i] & 0x80000000) | (key[(i + 1) % N] & 0x7fffffff);
-        key[i] = key[(i + M) % N] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
-      this.pos = 0;
-    }
-    let y = key[this.pos++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return this.mt.nextUint32();
   }
 
   /** One float in [0, 1) from 53 random bits (two outputs), as numpy's `random_sample()`. */
   private nextDouble(): number {
-    const a = this.nextUint32() >>> 5;
-    const b = this.nextUint32() >>> 6;
-    return (a * 67108864 + b) / 9007199254740992;
+    return this.mt.nextDouble();
   }
 
   /** One standard normal draw: the polar method, whose second value is kept for the next call. */

@@ -3,13 +3,12 @@
 // 53 bits from two outputs, and `uniform`/`gauss` by CPython's formulas. With it,
 // `random.seed(1337); new MLP(2, [16, 16, 1])` holds exactly the weights of micrograd's demo.
 
-const N = 624;
-const M = 397;
+import { crCos, crLog, crSin } from "./correctly-rounded.js";
+import { MT19937, entropyWords } from "./mt19937.js";
 
 /** One Mersenne Twister stream, as CPython's `random.Random`. */
 export class Random {
-  private readonly mt = new Uint32Array(N);
-  private mti = N + 1;
+  private readonly mt = new MT19937();
   private gaussNext: number | null = null;
 
   /** With no seed, seeded from the platform's randomness, as Python is. */
@@ -24,12 +23,11 @@ export class Random {
   seed(n?: number | bigint | null): void {
     this.gaussNext = null;
     if (n === undefined || n === null) {
-      this.initByArray(entropy());
+      this.mt.initByArray(entropyWords(624));
       return;
     }
     let big: bigint;
     if (typeof n === "bigint") big = n;
-    else if (typeof n === "number" && Number.isSafeInteger(n)) big = BigInt(n);
     else if (typeof n === "number" && Number.isInteger(n)) big = BigInt(n);
     else throw new TypeError(`random.seed(n): n must be an integer (a number or a bigint), got ${typeof n === "number" ? n : typeof n}`);
     if (big < 0n) big = -big;
@@ -39,14 +37,12 @@ export class Random {
       big >>= 32n;
     }
     if (key.length === 0) key.push(0);
-    this.initByArray(key);
+    this.mt.initByArray(key);
   }
 
   /** A float in [0, 1) with 53 random bits: CPython's `random.random()`. */
   random(): number {
-    const a = this.nextUint32() >>> 5;
-    const b = this.nextUint32() >>> 6;
-    return (a * 67108864 + b) * (1 / 9007199254740992);
+    return this.mt.nextDouble();
   }
 
   /** `a + (b - a) * random()`, as CPython's `random.uniform(a, b)`. */
@@ -58,92 +54,26 @@ export class Random {
   }
 
   /**
-   * CPython's `random.gauss(mu, sigma)` (the same draws from `random()`; the cos and sin are
-   * JavaScript's, which can differ from C's in the last digit).
+   * CPython's `random.gauss(mu, sigma)`: the same draws from `random()` and the same formula,
+   * with correctly rounded cos, sin and log as the C library nearly always gives (JavaScript's
+   * Math functions differ from C's in the last digit more often; see docs/moons.md).
    */
   gauss(mu = 0, sigma = 1): number {
     let z = this.gaussNext;
     this.gaussNext = null;
     if (z === null) {
       const x2pi = this.random() * 2 * Math.PI;
-      const g2rad = Math.sqrt(-2 * Math.log(1 - this.random()));
-      z = Math.cos(x2pi) * g2rad;
-      this.gaussNext = Math.sin(x2pi) * g2rad;
+      const g2rad = Math.sqrt(-2 * crLog(1 - this.random()));
+      z = crCos(x2pi) * g2rad;
+      this.gaussNext = crSin(x2pi) * g2rad;
     }
     return mu + z * sigma;
   }
 
   /** The next raw 32-bit output (genrand_uint32). */
   nextUint32(): number {
-    const mt = this.mt;
-    if (this.mti >= N) {
-      let kk = 0;
-      for (; kk < N - M; kk++) {
-        const y = (mt[kk] & 0x80000000) | (mt[kk + 1] & 0x7fffffff);
-        mt[kk] = mt[kk + M] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
-      for (; kk < N - 1; kk++) {
-        const y = (mt[kk] & 0x80000000) | (mt[kk + 1] & 0x7fffffff);
-        mt[kk] = mt[kk + (M - N)] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
-      const y = (mt[N - 1] & 0x80000000) | (mt[0] & 0x7fffffff);
-      mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      this.mti = 0;
-    }
-    let y = mt[this.mti++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return this.mt.nextUint32();
   }
-
-  private initGenrand(s: number): void {
-    const mt = this.mt;
-    mt[0] = s >>> 0;
-    for (let i = 1; i < N; i++) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
-    }
-    this.mti = N;
-  }
-
-  private initByArray(key: readonly number[]): void {
-    const mt = this.mt;
-    this.initGenrand(19650218);
-    let i = 1;
-    let j = 0;
-    for (let k = Math.max(N, key.length); k > 0; k--) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = ((mt[i] ^ Math.imul(prev, 1664525)) + key[j] + j) >>> 0;
-      i++;
-      j++;
-      if (i >= N) {
-        mt[0] = mt[N - 1];
-        i = 1;
-      }
-      if (j >= key.length) j = 0;
-    }
-    for (let k = N - 1; k > 0; k--) {
-      const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = ((mt[i] ^ Math.imul(prev, 1566083941)) - i) >>> 0;
-      i++;
-      if (i >= N) {
-        mt[0] = mt[N - 1];
-        i = 1;
-      }
-    }
-    mt[0] = 0x80000000;
-    this.mti = N;
-  }
-}
-
-function entropy(): number[] {
-  const words = new Uint32Array(N);
-  const c = (globalThis as { crypto?: { getRandomValues?(a: Uint32Array): Uint32Array } }).crypto;
-  if (c?.getRandomValues) c.getRandomValues(words);
-  else for (let i = 0; i < N; i++) words[i] = Math.floor(Math.random() * 0x100000000);
-  return Array.from(words);
 }
 
 /** The module-level generator behind `random.seed()`, `random.random()`, … and the nn weights. */

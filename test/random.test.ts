@@ -44,6 +44,14 @@ describe("CPython's random (REFERENCE)", () => {
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(3);
   });
+  it("gauss equals CPython's (values printed by python3 -c 'random.seed(n); random.gauss()…')", () => {
+    const r = new Random(1337);
+    expect(Array.from({ length: 6 }, () => r.gauss())).toEqual([
+      -0.9117532932976627, -0.8322834003509737, -0.8833109857747158, 0.9912180893337817, 0.9424983732594854, 1.6095002404943455,
+    ]);
+    r.seed(5);
+    expect([r.gauss(), r.gauss(), r.gauss(2, 3)]).toEqual([-1.1788417512306717, -1.1481606807908016, 4.0084067431579085]);
+  });
   it("rejects seeds that are not integers", () => {
     expect(() => random.seed(1.5)).toThrow(/random.seed\(n\): n must be an integer/);
     expect(() => random.seed("1337" as unknown as number)).toThrow(/must be an integer/);
