@@ -16,10 +16,10 @@ test("operators on Values in a test file", () => {
 });
 
 test("an error thrown in a rewritten file points at the original line", () => {
-  const v = new Value(1);
+  // typed any: tspc (type-checking this file) dispatches it too, instead of rejecting % at build time
+  const v: any = new Value(1); // eslint-disable-line @typescript-eslint/no-explicit-any
   let error: Error | undefined;
   try {
-    // eslint-disable-next-line
     void (v % 2);
   } catch (e) {
     error = e as Error;
