@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const EXAMPLES = ["walkthrough", "manual-backprop", "backward", "neuron", "tiny-net"];
+const EXAMPLES = ["walkthrough", "manual-backprop", "backward", "neuron", "tiny-net", "moons"];
 const OUT = `out/test-examples-${process.pid}`;
 const JS_OUT = `${OUT}/js`;
 
@@ -77,6 +77,21 @@ describe("the figures of REFERENCE.md that the examples print", () => {
     // tanh written out through exp and division
     expect(text.split("o 0.7071067811865476\n")[2]).toContain("x1.grad -1.4999999999999996");
   });
+  it("moons: the notebook's lines at steps 0, 1, 2, 10, 40 and 99", () => {
+    const lines = expected("moons").trimEnd().split("\n");
+    expect(lines).toHaveLength(100);
+    const notebook: [number, number, string][] = [
+      [0, 0.8958441028683222, "50.0"], [1, 1.7235905336972022, "81.0"], [2, 0.7429006313851131, "77.0"],
+      [10, 0.24507023853658053, "91.0"], [40, 0.06016009895234464, "100.0"], [99, 0.010978370135492717, "100.0"],
+    ];
+    for (const [k, loss, acc] of notebook) {
+      const m = /^step (\d+) loss ([-\d.e]+), accuracy ([\d.]+)%$/.exec(lines[k]);
+      expect(m, lines[k]).not.toBeNull();
+      expect(Number(m![1])).toBe(k);
+      expect(Math.abs(Number(m![2]) - loss) / loss).toBeLessThan(1e-12);
+      expect(m![3]).toBe(acc);
+    }
+  });
   it("the pictures were written", () => {
     const pictures = readdirSync(join(ROOT, OUT, "pictures")).sort();
     expect(pictures).toEqual([
@@ -85,5 +100,20 @@ describe("the figures of REFERENCE.md that the examples print", () => {
     ]);
     const svg = readFileSync(join(ROOT, OUT, "pictures", "backward-L.svg"), "utf8");
     expect(svg).toContain("grad 6.0000");
+  });
+});
+
+describe("npm run demo", () => {
+  it("runs examples 1 to 4, trains the moons model and writes every file it names", () => {
+    const text = run(["--import", "./dist/transformer/node/register.js", "examples/demo.ts"]);
+    expect(text).toContain("=== 1. The walkthrough expression");
+    expect(text).toContain("dL/df numerically 3.9999999999995595");
+    expect(text).toContain("step 0 loss 0.8958441028683222, accuracy 50.0%");
+    expect(text).toContain("step 99 loss 0.010978370135492717, accuracy 100.0%");
+    const files = text.split("=== Files ===")[1].trim().split("\n").slice(1).map((l) => l.trim());
+    expect(files.map((f) => f.split("/").pop())).toEqual(["moons-training.txt", "moons-decision-boundary.svg", "moons-decision-boundary.png"]);
+    for (const f of files) expect(existsSync(f), f).toBe(true);
+    expect(readFileSync(files[0], "utf8").split("\n")[99]).toBe("step 99 loss 0.010978370135492717, accuracy 100.0%");
+    expect(readFileSync(files[2]).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MLP, Value, makeMoons } from "micrograd-ts";
 import { decisionBoundary } from "../node/index.js";
-import { trainMoons } from "../examples/lib/moons-training.js";
+import { moonsDemo } from "../examples/moons.ts";
 
 const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337, labels: "signed" });
 // A linear model with a known boundary: class 1 where x0 > 0.5.
@@ -65,7 +65,10 @@ describe("decisionBoundary: the demo's picture (vega-lite, SVG and PNG)", () => 
     await expect(b.save(join(dir, "boundary.jpg"))).rejects.toThrow(/ending in .svg or .png/);
   });
   it("takes an MLP as it is (callable, returning a Value): each cell is the sign of its score", () => {
-    const { model } = trainMoons({ steps: 2 }); // untrained, it says -1 everywhere
+    const demo = moonsDemo(); // untrained, it says -1 everywhere
+    demo.step(0);
+    demo.step(1);
+    const { model } = demo;
     const b = decisionBoundary(model, X, y, { step: 0.5 });
     for (const g of b.grid) expect(g.prediction).toBe(model([g.x, g.y]).data > 0 ? 1 : -1);
     expect(new Set(b.grid.map((g) => g.prediction)).size).toBe(2);
