@@ -4,7 +4,7 @@
 // are asserted by name as well.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,5 +115,9 @@ describe("npm run demo", () => {
     for (const f of files) expect(existsSync(f), f).toBe(true);
     expect(readFileSync(files[0], "utf8").split("\n")[99]).toBe("step 99 loss 0.010978370135492717, accuracy 100.0%");
     expect(readFileSync(files[2]).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    // The README's picture is this file: the same data, model and steps give the same SVG.
+    const readmePicture = join(ROOT, "docs/images/moons-decision-boundary.svg");
+    if (process.env.UPDATE_EXPECTED) writeFileSync(readmePicture, readFileSync(files[1]));
+    expect(readFileSync(files[1], "utf8")).toBe(readFileSync(readmePicture, "utf8"));
   });
 });
