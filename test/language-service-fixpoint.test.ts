@@ -13,7 +13,7 @@ import { rewriteProgram } from "../transformer/ts/program.ts";
 import { Random } from "micrograd-ts";
 
 // The sources type `ts` as `import type * as TS` (with a `default`), the default import has none.
-const typescript = ts as unknown as Parameters<typeof rewriteProgram>[0];
+const typescript = ts as unknown as Parameters<typeof createMicrogradService>[0];
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, "..");
 const transformCases = join(here, "fixtures", "transform");
@@ -60,6 +60,7 @@ function editorFor(initial: string) {
   const service = createMicrogradService(typescript, { base, host });
   return {
     service,
+    fileName,
     set(newText: string) {
       text = newText;
       version++;
@@ -82,7 +83,7 @@ function buildRewrite(fileName: string, text: string) {
     return parsed.get(f);
   };
   const program = ts.createProgram({ rootNames: [fileName], options, host });
-  const file = rewriteProgram(typescript, program, host).files.get(fileName);
+  const file = rewriteProgram(ts as unknown as Parameters<typeof rewriteProgram>[0], program, host).files.get(fileName);
   return file && { text: file.result.text, diagnostics: file.result.diagnostics };
 }
 
@@ -156,4 +157,27 @@ describe("the editor's rewrite is the build's", () => {
     }
     expect(checked).toBeGreaterThan(16);
   }, 300_000);
+});
+
+describe("region diagnostics (tsserver asks for the visible lines of a big file)", () => {
+  it("maps the region and reports the build's diagnostics in it", () => {
+    const lines = ['import { Value } from "micrograd-ts";', "const a = new Value(2);", "const b = new Value(3);"];
+    for (let i = 0; i < 600; i++) lines.push(`const v${i} = a * b + ${i};`);
+    lines.push("const bad = a % b;", "const ok = (a * b).grad;");
+    const text = lines.join("\n") + "\n";
+    const editor = editorFor(text);
+    type Region = { diagnostics: ts.Diagnostic[]; spans: ts.TextSpan[] } | undefined;
+    const region = (editor.service as unknown as { getRegionSemanticDiagnostics(f: string, r: ts.TextRange[]): Region }).getRegionSemanticDiagnostics;
+    const pos = text.indexOf("const v590");
+    const end = text.length;
+    const result = region.call(editor.service, editor.fileName, [{ pos, end }]);
+    expect(result).toBeDefined();
+    expect(result!.diagnostics.map((d) => [d.code, text.slice(d.start!, d.start! + d.length!)])).toEqual([[9001, "%"]]);
+    for (const s of result!.spans) {
+      expect(s.start).toBeLessThanOrEqual(pos);
+      expect(s.start + s.length).toBeGreaterThanOrEqual(text.lastIndexOf("const bad"));
+    }
+    // and the whole file, as the full check reports it
+    expect(editor.service.getSemanticDiagnostics(editor.fileName).map((d) => d.code)).toEqual([9001]);
+  });
 });

@@ -60,7 +60,11 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   let rewrittenFrom: TS.Program | undefined;
 
   const rewrittenHost = createRewrittenHost();
-  const rewritten = ts.createLanguageService(rewrittenHost, createRegistry());
+  const rewrittenService = ts.createLanguageService(rewrittenHost, createRegistry());
+  // The service that answers type questions: the rewritten one while some file is rewritten;
+  // the project's own otherwise, so that a project without Value arithmetic pays nothing.
+  let rewritten: TS.LanguageService = base;
+  const anyRewritten = () => [...files.values()].some((f) => f.rewrite.changed);
 
   function createRewrittenHost(): TS.LanguageServiceHost {
     const out: Record<string, unknown> = {};
@@ -101,7 +105,8 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const program = base.getProgram();
     if (!program || program === rewrittenFrom) return;
     rewrittenFrom = program;
-    updateRewrites({ ts, rewrittenProgram: () => rewritten.getProgram(), log }, program, files);
+    updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log }, program, files);
+    rewritten = anyRewritten() ? rewrittenService : base;
   }
 
   // --- positions --------------------------------------------------------------------------
@@ -574,11 +579,11 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     cleanupSemanticCache(): void {
       base.cleanupSemanticCache();
-      rewritten.cleanupSemanticCache();
+      rewrittenService.cleanupSemanticCache();
     },
 
     dispose(): void {
-      rewritten.dispose();
+      rewrittenService.dispose();
       base.dispose();
     },
   });
