@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -112,6 +113,15 @@ const transformId = (() => {
       hash.update(readFileSync(join(here, file)));
     } catch {
       hash.update(file);
+    }
+  }
+  // the Babel that compiles: the versions installed, which may differ from the ones this package lists
+  const require = createRequire(import.meta.url);
+  for (const pkg of ["@babel/core", "@babel/preset-typescript"]) {
+    try {
+      hash.update(readFileSync(require.resolve(`${pkg}/package.json`)));
+    } catch {
+      hash.update(pkg);
     }
   }
   return hash.digest("hex").slice(0, 16);
