@@ -50,8 +50,8 @@ const SLOT_SHIFT = 7;
 //
 // A JavaScript object cannot hold a raw double: V8 stores each number field as a pointer to a
 // separate 16-byte heap number. With `data` and `grad` as fields a node was three heap objects
-// (96 bytes), and the garbage collector copies all three while a graph is alive, which was the
-// largest cost of a training step. So every node's data and grad sit side by side in a shared
+// (96 bytes), and the garbage collector copies all three while a graph is alive (a large part
+// of a training step's time). So every node's data and grad sit side by side in a shared
 // page (a Float64Array of PAGE_NODES nodes, filled in creation order and never reused), and the
 // node holds its page and, in `_code`, its index there. A node is then one object of four
 // fields (56 bytes) plus 16 bytes in its page. A page is freed when no node in it is alive.
