@@ -53,6 +53,11 @@ describe("the Babel plugin", () => {
     expect(babelTransform(viaOwnModule, `${ROOT}src/x.js`, { optInModules: ["./my-model"] })).toContain("export const g = a => _opMul(a, model);");
   });
 
+  test("a misspelt or mistyped option is an error that names it", () => {
+    expect(() => babelTransform("1;", `${ROOT}src/x.js`, { importsource: "x" } as never)).toThrow('micrograd-ts/babel: unknown option "importsource"; the options are importSource, optInModules, all');
+    expect(() => babelTransform("1;", `${ROOT}src/x.js`, { all: "yes" } as never)).toThrow('micrograd-ts/babel: option "all" must be a boolean, got "yes"');
+  });
+
   test("running the plugin on its own output changes nothing", () => {
     const src = 'import { Value } from "micrograd-ts";\nconst o = { v: new Value(1) };\nlet k = 0;\no[k++] += o.v * 2 - -o.v;\nexport const lt = o.v < 1;\n';
     const once = babelTransform(src, `${ROOT}src/x.js`);

@@ -64,6 +64,7 @@ const NUMBER_GLOBALS = new Set(["Math", "Number", "String", "parseInt", "parseFl
 
 export default function micrograd(api: { types: T; assertVersion?: (v: number) => void }, options: MicrogradBabelOptions = {}): PluginObj<State> {
   api.assertVersion?.(7);
+  checkOptions(options);
   const t = api.types;
   const importSource = options.importSource ?? RUNTIME_MODULE;
   const optIn = new Set([RUNTIME_MODULE, importSource, ...(options.optInModules ?? [])]);
@@ -370,6 +371,20 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
       },
     },
   };
+}
+
+const OPTIONS: Record<keyof MicrogradBabelOptions, string> = { importSource: "string", optInModules: "array of strings", all: "boolean" };
+
+function checkOptions(options: unknown): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`micrograd-ts/babel: options must be an object like { importSource: "micrograd-ts" }, got ${JSON.stringify(options)}`);
+  }
+  for (const [key, value] of Object.entries(options)) {
+    const want = OPTIONS[key as keyof MicrogradBabelOptions];
+    if (!want) throw new TypeError(`micrograd-ts/babel: unknown option "${key}"; the options are ${Object.keys(OPTIONS).join(", ")}`);
+    const ok = want === "string" ? typeof value === "string" : want === "boolean" ? typeof value === "boolean" : Array.isArray(value) && value.every((v) => typeof v === "string");
+    if (!ok && value !== undefined) throw new TypeError(`micrograd-ts/babel: option "${key}" must be a ${want}, got ${JSON.stringify(value)}`);
+  }
 }
 
 type TypeNode = BabelTypes.TSType | BabelTypes.TSTypeAnnotation | BabelTypes.Noop | BabelTypes.TypeAnnotation | null | undefined;
