@@ -113,8 +113,8 @@ function measure({ blocks, rounds, withPlugin, plugin }) {
 export async function run({ smoke = false } = {}) {
   const { main } = installPlugin();
   const plugin = createRequire(import.meta.url)(main);
-  const blocks = smoke ? 20 : 200;
-  const rounds = smoke ? 2 : 10;
+  const blocks = smoke ? 10 : 200;
+  const rounds = smoke ? 1 : 10;
   const on = measure({ blocks, rounds, withPlugin: true, plugin });
   if (on.errors !== 0) throw new Error(`the plugin reports ${on.errors} diagnostic(s) on supported Value arithmetic`);
   const off = measure({ blocks, rounds, withPlugin: false, plugin });

@@ -105,8 +105,15 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const program = base.getProgram();
     if (!program || program === rewrittenFrom) return;
     rewrittenFrom = program;
-    updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log }, program, files);
-    rewritten = anyRewritten() ? rewrittenService : base;
+    try {
+      updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log }, program, files);
+      rewritten = anyRewritten() ? rewrittenService : base;
+    } catch (error) {
+      // A bug here must not take the editor down: answer as plain TypeScript until the next edit.
+      log(`micrograd-ts: rewrite failed, showing the files as written: ${(error as Error).stack ?? error}`);
+      files.clear();
+      rewritten = base;
+    }
   }
 
   // --- positions --------------------------------------------------------------------------
