@@ -313,6 +313,29 @@ describe("what the rewrite generates stays out of sight", () => {
   });
 });
 
+describe("edits in one module re-check the modules that import it", () => {
+  it("follows a function's return type from Value to number and back", async () => {
+    const text = source("model.ts");
+    const replace = (from: string, to: string) => {
+      const start = locate(text, from);
+      const end = locate(text, from, from.length);
+      server.notify("change", { file: file("model.ts"), line: start.line, offset: start.offset, endLine: end.line, endOffset: end.offset, insertString: to });
+    };
+    replace("bias: Value): Value {", "bias: Value): number {");
+    replace("bias).tanh();", "bias).tanh().data;");
+    try {
+      expect(await diagnostics("model.ts")).toEqual([]);
+      const after = await diagnostics("uses-model.ts");
+      expect(after.map((d) => [d.code, d.line, d.text])).toEqual([[2339, 6, "backward"]]);
+      expect((await quickInfo("uses-model.ts", "const loss", 6)).displayString).toBe("const loss: number");
+    } finally {
+      server.notify("change", { file: file("model.ts"), line: 1, offset: 1, endLine: 9999, endOffset: 1, insertString: text });
+    }
+    expect(await diagnostics("uses-model.ts")).toEqual([]);
+    expect((await quickInfo("uses-model.ts", "const loss", 6)).displayString).toBe("const loss: Value");
+  });
+});
+
 describe("highlights and semantic colours", () => {
   it("highlights an identifier's uses inside rewritten expressions", async () => {
     const text = source("values.ts");
