@@ -5,7 +5,8 @@
 //   `plugins: ["micrograd-ts/babel"]` in babel.config.cjs (Babel require()s the CommonJS build);
 // - `node --import micrograd-ts/register src/main.ts` runs the program with no build step;
 // - `vite build` with `plugins: [micrograd()]` from "micrograd-ts/vite" builds it, and the
-//   built file runs and carries a source map into the .ts files.
+//   built file runs and carries a source map into the .ts files;
+// - vitest with the same plugin runs a test written with operators.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -82,7 +83,7 @@ describe("a throwaway project with the packed package: Babel (Jest), the loader,
     execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
     const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer-babel", version: "1.0.0", private: true, type: "module" }));
-    const deps = ["jest", "babel-jest", "vite", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"].map((p) => `${p}@${version(p)}`);
+    const deps = ["jest", "babel-jest", "vite", "vitest", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"].map((p) => `${p}@${version(p)}`);
     execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "-E", `./${tgz}`, ...deps], {
       cwd: dir,
       stdio: ["ignore", "ignore", "inherit"],
@@ -95,8 +96,14 @@ describe("a throwaway project with the packed package: Babel (Jest), the loader,
       join(dir, "babel.config.cjs"),
       'module.exports = {\n  presets: ["@babel/preset-typescript"],\n  plugins: ["micrograd-ts/babel", "@babel/plugin-transform-modules-commonjs"],\n};\n',
     );
-    writeFileSync(join(dir, "jest.config.cjs"), 'module.exports = { testEnvironment: "node" };\n');
+    writeFileSync(join(dir, "jest.config.cjs"), 'module.exports = { testEnvironment: "node", roots: ["<rootDir>/test"] };\n');
     writeFileSync(join(dir, "test/model.test.ts"), JEST_TEST.replace("EXPECTED", JSON.stringify([want.o, -3 * (1 - want.o ** 2), 2 * (1 - want.o ** 2)])));
+    mkdirSync(join(dir, "vitest"));
+    writeFileSync(join(dir, "vitest/model.test.ts"), 'import { expect, test } from "vitest";\n' + JEST_TEST.replace("EXPECTED", JSON.stringify([want.o, -3 * (1 - want.o ** 2), 2 * (1 - want.o ** 2)])).replace('"../src/model"', '"../src/model.js"').replace("test/model.test.ts:13:18", "vitest/model.test.ts:14:18"));
+    writeFileSync(
+      join(dir, "vitest.config.mjs"),
+      'import { defineConfig } from "vitest/config";\nimport { micrograd } from "micrograd-ts/vite";\n\nexport default defineConfig({\n  plugins: [micrograd()],\n  test: { include: ["vitest/**/*.test.ts"] },\n});\n',
+    );
     writeFileSync(
       join(dir, "vite.config.mjs"),
       'import { defineConfig } from "vite";\nimport { micrograd } from "micrograd-ts/vite";\n\nexport default defineConfig({\n  plugins: [micrograd()],\n  build: { ssr: "src/main.ts", outDir: "build", sourcemap: true },\n});\n',
@@ -110,6 +117,12 @@ describe("a throwaway project with the packed package: Babel (Jest), the loader,
   test("Jest with babel-jest runs a test written with operators", () => {
     const r = spawnSync(process.execPath, ["node_modules/jest/bin/jest.js", "--ci", "--colors=false"], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 });
     expect(r.stderr).toContain("Tests:       2 passed, 2 total");
+    expect(r.status).toBe(0);
+  });
+
+  test("vitest with micrograd() runs the same test written with operators", () => {
+    const r = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run"], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", NO_COLOR: "1", CI: "1" }, timeout: 120_000 });
+    expect(r.stdout).toMatch(/Tests\s+2 passed \(2\)/);
     expect(r.status).toBe(0);
   });
 
