@@ -35,7 +35,7 @@ export async function runtimeEntry() {
     return cached;
   }
   if (!fresh(cacheDir)) await transpile(sources);
-  cached = { url: pathToFileURL(join(cacheDir, "index.js")).href, source: "runtime/*.ts (dist/ is older; compiled for the bench)" };
+  cached = { url: pathToFileURL(join(cacheDir, "index.js")).href, source: "runtime/*.ts (dist/ is missing or older; compiled for the bench)" };
   return cached;
 }
 
