@@ -236,7 +236,11 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
    * `(_obj = obj)[_k = k()] = op(_obj[_k], v)`.
    */
   function splitTarget(path: NodePath<BabelTypes.AssignmentExpression>): { write: BabelTypes.LVal; read: Expression } {
-    const left = path.node.left;
+    let left: Node = path.node.left;
+    // `x! += 1`, `(o.v as Value) *= 2`: the type wrapper only speaks to the checker
+    while (left.type === "TSNonNullExpression" || left.type === "TSAsExpression" || left.type === "TSSatisfiesExpression" || left.type === "TSTypeAssertion" || left.type === "ParenthesizedExpression") {
+      left = left.expression;
+    }
     if (left.type === "Identifier") return { write: left, read: t.identifier(left.name) };
     if (left.type !== "MemberExpression") {
       throw path.buildCodeFrameError(`micrograd-ts: cannot rewrite ${path.node.operator} with this target`);
