@@ -46,7 +46,7 @@ export class PositionMap {
     const found = this.lastOriginalStartAtOrBefore(pos);
     if (found < 0) return pos;
     const last = edits[found]!;
-    if (last.start < pos && pos < last.end) return rewrittenStarts[found]!; // inside replaced text
+    if (last.start < pos && pos < last.end) return rewrittenStarts[found]! + (bias === "right" ? last.text.length : 0); // inside replaced text
     if (last.start < pos) return rewrittenStarts[found]! + last.text.length + (pos - last.end);
     let first = found;
     while (first > 0 && edits[first - 1]!.start === pos) first--;
