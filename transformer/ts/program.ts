@@ -10,7 +10,7 @@ import type { TypeScriptModule } from "./rewrite.js";
 import { RUNTIME_MODULE } from "../operators.js";
 import { toOriginal, toRewritten } from "./positions.js";
 import type { TextEdit } from "./positions.js";
-import { declaresValueBrand, rewriteSourceFile } from "./rewrite.js";
+import { declaresValueBrand, isNamedDeclaration, rewriteSourceFile } from "./rewrite.js";
 import { remapSourceMap } from "./sourcemap.js";
 import type { MgDiagnostic, RewriteResult } from "./rewrite.js";
 
@@ -172,6 +172,21 @@ export function rewriteProgram(ts: TypeScriptModule, program: TS.Program, host?:
   const importFrom = new Map(candidates.map((f) => [f.fileName, importSpecifier(ts, program, f, fileExists)]));
   const parsed = new Map<string, { text: string; sf: TS.SourceFile }>();
 
+  // Who imports whom among the candidates: after a round, only the files that changed and the
+  // files that import them (directly or not) can rewrite differently.
+  const importers = new Map<string, string[]>();
+  const candidateNames = new Set(candidates.map((f) => f.fileName));
+  const lookup = { current: undefined as TS.TypeChecker | undefined };
+  for (const f of candidates) {
+    for (const g of importedFiles(ts, program, f, lookup)) {
+      if (!candidateNames.has(g.fileName) || g.fileName === f.fileName) continue;
+      const list = importers.get(g.fileName) ?? [];
+      list.push(f.fileName);
+      importers.set(g.fileName, list);
+    }
+  }
+  let affected = candidateNames;
+
   let current = program;
   let rounds = 0;
   let unmapped = 0;
@@ -180,7 +195,9 @@ export function rewriteProgram(ts: TypeScriptModule, program: TS.Program, host?:
     rounds++;
     const checker = current.getTypeChecker();
     let changed = false;
+    const changedNow = new Set<string>();
     for (const orig of candidates) {
+      if (!affected.has(orig.fileName)) continue;
       const cur = current.getSourceFile(orig.fileName) ?? orig;
       const before = files.get(orig.fileName)?.result;
       const edits = before?.edits ?? [];
@@ -208,13 +225,18 @@ export function rewriteProgram(ts: TypeScriptModule, program: TS.Program, host?:
           : (id: TS.Identifier): number | undefined => {
               const n = there(id);
               const d = n && checker.getSymbolAtLocation(n)?.valueDeclaration;
-              if (!d || d.getSourceFile() !== cur || !ts.isVariableDeclaration(d) || !ts.isIdentifier(d.name)) return undefined;
+              if (!d || d.getSourceFile() !== cur || !isNamedDeclaration(ts, d)) return undefined;
               return toOriginal(edits, d.name.getStart(cur), "left");
             };
       const result = rewriteSourceFile(ts, orig, checker, { typeOf, declarationOf, typeChecker: checker, importFrom: importFrom.get(orig.fileName) });
-      if (result.text !== (before?.text ?? orig.text)) changed = true;
+      if (result.text !== (before?.text ?? orig.text)) {
+        changed = true;
+        changedNow.add(orig.fileName);
+      }
       files.set(orig.fileName, { original: orig, result });
     }
+    affected = new Set(changedNow);
+    for (const name of affected) for (const importer of importers.get(name) ?? []) affected.add(importer);
     if (!changed) {
       converged = true;
       break;

@@ -229,10 +229,15 @@ export function rewriteSourceFile(
     options.declarationOf ??
     ((id: TS.Identifier): number | undefined => {
       const d = checker.getSymbolAtLocation(id)?.valueDeclaration;
-      return d && d.getSourceFile() === sf && ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) ? d.name.getStart(sf) : undefined;
+      return d && d.getSourceFile() === sf && isNamedDeclaration(ts, d) ? d.name.getStart(sf) : undefined;
     });
   /** Kinds of the variables declared without a type whose initializer this pass rewrote, by name offset. */
   const declared = new Map<number, Kind>();
+  /** Kinds of what functions declared without a return type return, by name offset. */
+  const returnsOf = new Map<number, Kind>();
+  /** The kinds of the return statements of the functions being visited (innermost last). */
+  const frames: Kind[][] = [];
+  const functionKinds = new Map<TS.Node, Kind>();
 
   function declaredKind(node: TS.Expression): Kind | undefined {
     if (!ts.isIdentifier(node) || declared.size === 0) return undefined;
@@ -340,21 +345,67 @@ export function rewriteSourceFile(
       const k = visit(target, depth + 2) ?? declaredKind(skipParens(target));
       node.typeArguments?.forEach((t) => visit(t, depth + 1));
       node.arguments.forEach((a) => visit(a, depth + 1));
-      return k === "value" ? values.memberKind(node.expression.name.text, true) : undefined;
+      if (k === "value") return values.memberKind(node.expression.name.text, true);
+      return memberReturns(node.expression.name);
     }
     if (ts.isPropertyAccessExpression(node) && !node.questionDotToken) {
       const k = visit(node.expression, depth + 1) ?? declaredKind(skipParens(node.expression));
-      return k === "value" ? values.memberKind(node.name.text, false) : undefined;
+      if (k === "value") return values.memberKind(node.name.text, false);
+      return memberReturns(node.name);
     }
-    if (ts.isVariableDeclaration(node) && node.initializer && !node.type && ts.isIdentifier(node.name)) {
+    if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node)) && node.initializer && !node.type && ts.isIdentifier(node.name)) {
       const k = visit(node.initializer, depth + 1) ?? declaredKind(skipParens(node.initializer));
       if (k !== undefined) declared.set(node.name.getStart(sf), k);
+      const f = functionKinds.get(node.initializer);
+      if (f !== undefined) returnsOf.set(node.name.getStart(sf), f);
       return undefined;
+    }
+    if (ts.isFunctionLike(node)) {
+      frames.push([]);
+      let body: TS.Node | undefined;
+      ts.forEachChild(node, (child) => {
+        if (ts.isArrowFunction(node) && child === node.body && !ts.isBlock(child)) body = child;
+        else visit(child, depth + 1);
+      });
+      if (body !== undefined) {
+        const e = body as TS.Expression;
+        frames[frames.length - 1]!.push(visit(e, depth + 1) ?? kindOfType(e));
+      }
+      const kinds = frames.pop()!;
+      const plainFunction =
+        (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node)) &&
+        !node.type &&
+        !node.asteriskToken &&
+        !node.modifiers?.some((m) => m.kind === K.AsyncKeyword);
+      const plainMethod = (ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) && !node.type && !node.asteriskToken && !node.modifiers?.some((m) => m.kind === K.AsyncKeyword);
+      if ((plainFunction || plainMethod) && kinds.length > 0 && kinds.every((k) => k === kinds[0]) && (kinds[0] === "value" || kinds[0] === "number")) {
+        functionKinds.set(node, kinds[0]!);
+        if ((ts.isFunctionDeclaration(node) || plainMethod) && node.name && ts.isIdentifier(node.name)) returnsOf.set(node.name.getStart(sf), kinds[0]!);
+      }
+      return undefined;
+    }
+    if (ts.isReturnStatement(node)) {
+      const k = node.expression ? (visit(node.expression, depth + 1) ?? kindOfType(node.expression)) : "other";
+      frames[frames.length - 1]?.push(k);
+      return undefined;
+    }
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
+      node.arguments.forEach((a) => visit(a, depth + 1));
+      if (returnsOf.size === 0) return undefined;
+      const at = declarationOf(node.expression);
+      return at === undefined ? undefined : returnsOf.get(at);
     }
     ts.forEachChild(node, (child) => {
       visit(child, depth + 1);
     });
     return undefined;
+  }
+
+  /** What a method or getter of a class in this file returns, when this pass has seen it. */
+  function memberReturns(name: TS.MemberName): Kind | undefined {
+    if (returnsOf.size === 0 || !ts.isIdentifier(name)) return undefined;
+    const at = declarationOf(name);
+    return at === undefined ? undefined : (returnsOf.get(at) ?? declared.get(at));
   }
 
   function operandKind(node: TS.Expression, depth: number): Kind {
@@ -526,6 +577,18 @@ export function rewriteSourceFile(
   edits.sort((x, y) => x.start - y.start || x.end - y.end || x.rank - y.rank);
   const clean = normalizeEdits(edits.map(({ start, end, text }) => ({ start, end, text })));
   return { text: applyEdits(text, clean), edits: clean, diagnostics, changed: true, needsImport };
+}
+
+/** A declaration whose name this pass can key what it learns by. */
+export function isNamedDeclaration(
+  ts: TypeScriptModule,
+  d: TS.Declaration,
+): d is (TS.VariableDeclaration | TS.FunctionDeclaration | TS.MethodDeclaration | TS.GetAccessorDeclaration | TS.PropertyDeclaration) & { name: TS.Identifier } {
+  return (
+    (ts.isVariableDeclaration(d) || ts.isFunctionDeclaration(d) || ts.isMethodDeclaration(d) || ts.isGetAccessor(d) || ts.isPropertyDeclaration(d)) &&
+    d.name !== undefined &&
+    ts.isIdentifier(d.name)
+  );
 }
 
 const valueTypesCache = new WeakMap<TS.TypeChecker, ValueTypes>();
