@@ -1,6 +1,7 @@
 // The Vite plugin, as vitest runs this project's tests: this file is written with operators.
 import { Value } from "micrograd-ts";
-import { expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import { micrograd } from "../transformer/vite/index.ts";
 
 test("operators on Values in a test file", () => {
   const a = new Value(2.0, { label: "a" });
@@ -25,6 +26,27 @@ test("an error thrown in a rewritten file points at the original line", () => {
     error = e as Error;
   }
   expect(error).toBeInstanceOf(TypeError);
-  expect(error!.message).toMatch(/^test\/vite-plugin\.test\.ts:23:13: the operator % is not supported on a Value/);
-  expect(error!.stack).toMatch(/vite-plugin\.test\.ts:23:/);
+  expect(error!.message).toMatch(/^test\/vite-plugin\.test\.ts:24:13: the operator % is not supported on a Value/);
+  expect(error!.stack).toMatch(/vite-plugin\.test\.ts:24:/);
+});
+
+describe("micrograd() transform hook", () => {
+  const plugin = micrograd();
+  const transform = (code: string, id: string) =>
+    (plugin.transform as unknown as (code: string, id: string) => Promise<{ code: string; map: { sources: string[]; mappings: string } } | null>).call({}, code, id);
+
+  test("rewrites an opted-in .tsx file (types and JSX kept for Vite), with a source map", async () => {
+    const src = 'import { Value } from "micrograd-ts";\nconst v: Value = new Value(2);\n\nexport const el = <b>{(v * 3).data}</b>;\n';
+    const out = await transform(src, "/app/src/view.tsx?v=1");
+    expect(out!.code).toBe('import { Value, opMul as _opMul2 } from "micrograd-ts";\nconst _opMul = _opMul2;\nconst v: Value = new Value(2);\nexport const el = <b>{_opMul(v, 3).data}</b>;');
+    expect(out!.map.sources).toEqual(["view.tsx"]); // relative to the file, as Vite expects
+    expect(out!.map.mappings.length).toBeGreaterThan(0);
+  });
+
+  test("leaves alone files that do not opt in, files in node_modules and virtual modules", async () => {
+    expect(await transform("export const f = (a, b) => a * b;\n", "/app/src/plain.ts")).toBeNull();
+    expect(await transform('import { Value } from "micrograd-ts";\nexport const f = (a) => a * 2;\n', "/app/node_modules/lib/index.js")).toBeNull();
+    expect(await transform('import "micrograd-ts";\nexport const f = (a) => a * 2;\n', "\0virtual:thing")).toBeNull();
+    expect(await transform("body { color: red } /* micrograd-ts */", "/app/src/style.css")).toBeNull();
+  });
 });
