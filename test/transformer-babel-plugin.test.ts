@@ -48,6 +48,8 @@ describe("the Babel plugin", () => {
     const src = "export const f = (a, b) => a * b;\n";
     expect(babelTransform(src, `${ROOT}src/x.js`, { all: true })).toContain('import { opMul as _opMul2 } from "micrograd-ts";');
     expect(babelTransform(src, `${ROOT}src/x.js`, { all: true, importSource: "@me/mg" })).toContain('import { opMul as _opMul2 } from "@me/mg";');
+    expect(babelTransform('import { drawDot } from "micrograd-ts/node";\nexport const g = (a) => a * 2;\n', `${ROOT}src/x.js`)).toContain("export const g = a => _opMul(a, 2);");
+    expect(babelTransform('import { micrograd } from "micrograd-ts/vite";\nexport const g = (a) => a * 2;\n', `${ROOT}src/x.js`)).toContain("export const g = a => a * 2;");
     const viaOwnModule = 'import { model } from "./my-model";\nexport const g = (a) => a * model;\n';
     expect(babelTransform(viaOwnModule, `${ROOT}src/x.js`)).not.toContain("_opMul");
     expect(babelTransform(viaOwnModule, `${ROOT}src/x.js`, { optInModules: ["./my-model"] })).toContain("export const g = a => _opMul(a, model);");

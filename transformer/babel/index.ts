@@ -67,7 +67,8 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
   checkOptions(options);
   const t = api.types;
   const importSource = options.importSource ?? RUNTIME_MODULE;
-  const optIn = new Set([RUNTIME_MODULE, importSource, ...(options.optInModules ?? [])]);
+  // the runtime and its Node part (drawDot's files, datasets): both hand out Values
+  const optIn = new Set([RUNTIME_MODULE, `${RUNTIME_MODULE}/node`, importSource, ...(options.optInModules ?? [])]);
 
   function helper(fs: FileState, name: string): Expression {
     let h = fs.helpers.get(name);
