@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
-import { applyEdits, rewriteProgram, rewriteSourceFile, toOriginal, toRewritten } from "../transformer/ts/index.ts";
+import microgradTransformer, { applyEdits, rewriteProgram, rewriteSourceFile, toOriginal, toRewritten } from "../transformer/ts/index.ts";
 import type { TextEdit } from "../transformer/ts/index.ts";
 import { COMPILER_OPTIONS, compile, ensureDist, plain, ROOT, runModules, scratchDir } from "./transformer-ts.helpers.ts";
 import { rmSync } from "node:fs";
@@ -212,5 +212,12 @@ export const n = w.data * 2;
         expect(entry.originalColumn).toBe(source.split("\n")[2]!.indexOf(word[0] === "b" ? "b +" : word));
       }
     }
+  });
+
+  test("used as a source transformer (without transformProgram) it says how to configure it", () => {
+    const { program } = programOf(new Map([[join(ROOT, "test/__virtual__/x.ts"), "export const x = 1;\n"]]));
+    // ts-patch calls a source transformer as (program, config, extras)
+    const call = () => (microgradTransformer as unknown as (...args: unknown[]) => unknown)(program, { transform: "micrograd-ts/transformer" }, { ts });
+    expect(call).toThrow('{ "transform": "micrograd-ts/transformer", "transformProgram": true }');
   });
 });
