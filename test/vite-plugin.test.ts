@@ -43,6 +43,11 @@ describe("micrograd() transform hook", () => {
     expect(out!.map.mappings.length).toBeGreaterThan(0);
   });
 
+  test("a module opted in by the directive alone gets an ES import of the helpers", async () => {
+    const out = await transform('"use micrograd";\nglobalThis.y = globalThis.x * 2;\n', "/app/src/script.js");
+    expect(out!.code).toBe('"use micrograd";\n\nimport { opMul as _opMul2 } from "micrograd-ts";\nconst _opMul = _opMul2;\nglobalThis.y = _opMul(globalThis.x, 2);');
+  });
+
   test("leaves alone files that do not opt in, files in node_modules and virtual modules", async () => {
     expect(await transform("export const f = (a, b) => a * b;\n", "/app/src/plain.ts")).toBeNull();
     expect(await transform('import { Value } from "micrograd-ts";\nexport const f = (a) => a * 2;\n', "/app/node_modules/lib/index.js")).toBeNull();

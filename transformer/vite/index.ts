@@ -43,7 +43,8 @@ export function micrograd(options: MicrogradViteOptions = {}): Plugin {
         babelrc: false,
         configFile: false,
         sourceMaps: true,
-        sourceType: "unambiguous",
+        // Vite serves ES modules: a file with no import (opted in by the directive) still gets an import of the helpers
+        sourceType: /\.c[jt]s$/.test(file) ? "unambiguous" : "module",
         parserOpts: { plugins: [...(typescript ? (["typescript"] as const) : []), ...(jsx ? (["jsx"] as const) : [])] },
         plugins: [[babelPlugin, babelOptions]],
       });
