@@ -104,4 +104,20 @@ describe("node --import micrograd-ts/register", () => {
     expect(readdirSync(own)).toEqual([]);
     rmSync(own, { recursive: true, force: true });
   });
+
+  test("works from a folder with no node_modules (Babel's preset is found from the package, not from cwd)", () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "mg-register-cwd-"));
+    try {
+      const register = join(ROOT, "dist/transformer/node/register.js");
+      const r = spawnSync(process.execPath, ["--import", register, join(ROOT, "test/fixtures/register/main.ts")], {
+        cwd: elsewhere,
+        env: { ...env, MICROGRAD_TS_CACHE: "0" },
+        encoding: "utf8",
+      });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe("a 17.5 8.5\na1 42\n");
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
 });

@@ -127,6 +127,8 @@ const transformId = (() => {
   return hash.digest("hex").slice(0, 16);
 })();
 
+const presetTypescript = createRequire(import.meta.url).resolve("@babel/preset-typescript");
+
 function cacheDir(): string | null {
   const setting = process.env.MICROGRAD_TS_CACHE;
   if (setting === "0" || setting === "false") return null;
@@ -172,7 +174,9 @@ async function babelCompile(source: string, filename: string, typescript: boolea
     sourceType: "module",
     sourceMaps: "inline",
     sourceFileName: basename(filename),
-    presets: typescript ? [["@babel/preset-typescript", { allowDeclareFields: true }]] : [],
+    // By path, resolved from this package: Babel would look a bare name up from cwd, where the
+    // preset need not be installed (a script run from another folder, a project without it).
+    presets: typescript ? [[presetTypescript, { allowDeclareFields: true }]] : [],
     plugins: [plugin],
   }).catch((error: unknown) => {
     throw sourceError(error, filename);
