@@ -65,11 +65,12 @@ let pageUsed = 0;
 const OP_NAMES = ["", "+", "-", "*", "/", "neg", "**", "**", "exp", "log", "tanh", "ReLU", "sigmoid"];
 
 const TRANSFORM_HELP =
-  "Operators on Values need the micrograd-ts operator transform: add " +
+  "If this is + - * / ** or unary - between Values, the micrograd-ts operator transform is not applied: add " +
   '{ "transform": "micrograd-ts/transformer", "transformProgram": true } to compilerOptions.plugins ' +
   'and build with tspc, or use the Babel plugin "micrograd-ts/babel", the Vite plugin ' +
-  '"micrograd-ts/vite" or `node --import micrograd-ts/register`. Without a transform, call the ' +
-  "methods instead (a.mul(b).add(c)).";
+  '"micrograd-ts/vite" or `node --import micrograd-ts/register` (or call the methods: ' +
+  "a.mul(b).add(c)). Other operators (< > % ++ -- bitwise, unary +, Math functions) are not " +
+  "defined on a Value: use its number, a.data.";
 
 export class Value {
   // The fields are `declare`d so that no class-field definition (`this._code = undefined`) runs
