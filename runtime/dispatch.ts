@@ -12,7 +12,12 @@ type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function opAdd(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a + b;
-  if (a instanceof Value || b instanceof Value) return add(a, b);
+  if (a instanceof Value || b instanceof Value) {
+    if (typeof a === "string" || typeof b === "string") {
+      throw new TypeError("A Value cannot be added to a string: use a template literal (`${a}` prints Value(data=…, grad=…)) or a.data.");
+    }
+    return add(a, b);
+  }
   return a + b;
 }
 
