@@ -221,3 +221,21 @@ export const n = w.data * 2;
     expect(call).toThrow('{ "transform": "micrograd-ts/transformer", "transformProgram": true }');
   });
 });
+
+describe("under tsserver the program transformer stands aside", () => {
+  const file = join(ROOT, "test/fixtures/transform/walkthrough/input.ts");
+  const flag = Symbol.for("micrograd-ts.language-service");
+  test("it returns the program as given once the editor plugin has loaded, and rewrites it otherwise", () => {
+    const host = ts.createCompilerHost(COMPILER_OPTIONS);
+    const program = ts.createProgram([file], COMPILER_OPTIONS, host);
+    const rewritten = microgradTransformer(program, host, { transformProgram: true }, { ts });
+    expect(rewritten).not.toBe(program);
+    expect(rewritten.getSourceFile(file)!.text).toContain("mul(a, b)");
+    (globalThis as Record<symbol, unknown>)[flag] = true;
+    try {
+      expect(microgradTransformer(program, host, { transformProgram: true }, { ts })).toBe(program);
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[flag];
+    }
+  });
+});

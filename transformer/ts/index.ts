@@ -39,7 +39,18 @@ export default function microgradTransformer(
         "(without \"transformProgram\": true ts-patch calls it as a source transformer, which cannot re-check types).",
     );
   }
+  // In the editor the language-service plugin serves the rewritten program and maps positions
+  // back; if the user ran `ts-patch install`, tsserver would run this transformer too, and its
+  // rewritten text would reach hovers and edits unmapped. So under tsserver it stands aside.
+  if (underTsserver()) return program;
   return rewriteProgram(extras.ts, program, host, { maxRounds: config?.maxRounds }).program;
+}
+
+/** Whether this runs inside tsserver: the editor plugin has loaded, or the process is tsserver. */
+export function underTsserver(): boolean {
+  if ((globalThis as Record<symbol, unknown>)[Symbol.for("micrograd-ts.language-service")] === true) return true;
+  const argv = (globalThis as { process?: { argv?: string[] } }).process?.argv;
+  return /(^|[\\/])(tsserver|_tsserver|tsserverlibrary)(\.js)?$/.test(argv?.[1] ?? "");
 }
 
 function isProgram(x: unknown): x is TS.Program {
