@@ -1,4 +1,4 @@
-// Shared by the drawDot tests.
+// Shared by the drawDot and engine tests.
 import { Value } from "micrograd-ts";
 
 /** The lecture's expression, labels a..L (../shared/REFERENCE.md). */

@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { walkthrough } from "./draw.helpers.ts";
 import { Value, add, sub, mul, div, neg, pow, exp, log, tanh, relu, sigmoid, gradcheck, topologicalOrder } from "micrograd-ts";
 
 describe("the walkthrough expression (REFERENCE: labels a..L)", () => {
-  function build() {
-    const a = new Value(2.0, { label: "a" });
-    const b = new Value(-3.0, { label: "b" });
-    const c = new Value(10.0, { label: "c" });
-    const e = a.mul(b);
-    e.label = "e";
-    const d = e.add(c);
-    d.label = "d";
-    const f = new Value(-2.0, { label: "f" });
-    const L = d.mul(f);
-    L.label = "L";
-    return { a, b, c, e, d, f, L };
-  }
+  const build = walkthrough;
 
   it("computes data and grads", () => {
     const g = build();
