@@ -173,6 +173,9 @@ async function babelCompile(source: string, filename: string, typescript: boolea
     configFile: false,
     sourceType: "module",
     sourceMaps: "inline",
+    // The code frame of a syntax error is plain text: Babel would colour it whenever it guesses
+    // a colour terminal (CI=true makes it guess so), and the escapes would end up in logs.
+    highlightCode: false,
     sourceFileName: basename(filename),
     // By path, resolved from this package: Babel would look a bare name up from cwd, where the
     // preset need not be installed (a script run from another folder, a project without it).
