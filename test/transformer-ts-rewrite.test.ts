@@ -8,21 +8,14 @@ import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import microgradTransformer, { applyEdits, rewriteProgram, rewriteSourceFile, toOriginal, toRewritten } from "../transformer/ts/index.ts";
 import type { TextEdit } from "../transformer/ts/index.ts";
-import { COMPILER_OPTIONS, compile, ensureDist, plain, ROOT, runModules, scratchDir } from "./transformer-ts.helpers.ts";
+import { COMPILER_OPTIONS, compile, ensureDist, plain, ROOT, runModules, scratchDir, virtualHost } from "./transformer-ts.helpers.ts";
 import { rmSync } from "node:fs";
 import { SourceMap } from "node:module";
 
 const FIXTURES = join(ROOT, "test/fixtures/transform");
 
 function programOf(files: Map<string, string>): { program: ts.Program; host: ts.CompilerHost } {
-  const host = ts.createCompilerHost(COMPILER_OPTIONS);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, onError, create) => {
-    const text = files.get(name);
-    return text !== undefined ? ts.createSourceFile(name, text, lang, true) : getSourceFile(name, lang, onError, create);
-  };
-  const fileExists = host.fileExists.bind(host);
-  host.fileExists = (name) => files.has(name) || fileExists(name);
+  const host = virtualHost(files);
   return { program: ts.createProgram([...files.keys()], COMPILER_OPTIONS, host), host };
 }
 

@@ -42,27 +42,31 @@ export interface Compiled {
   diagnostics: readonly ts.Diagnostic[];
 }
 
+/** A compiler host that serves `virtual` (text by absolute file name) before the disk. */
+export function virtualHost(virtual: Map<string, string>, options: ts.CompilerOptions = COMPILER_OPTIONS): ts.CompilerHost {
+  const host = ts.createCompilerHost(options);
+  if (virtual.size === 0) return host;
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (name, lang, onError, create) => {
+    const text = virtual.get(name);
+    return text !== undefined ? ts.createSourceFile(name, text, lang, true) : getSourceFile(name, lang, onError, create);
+  };
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (name) => virtual.has(name) || fileExists(name);
+  const directoryExists = host.directoryExists?.bind(host);
+  host.directoryExists = (d) => [...virtual.keys()].some((name) => name.startsWith(d + "/")) || (directoryExists ? directoryExists(d) : true);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (name) => virtual.get(name) ?? readFile(name);
+  return host;
+}
+
 /**
  * Compiles files (on disk, or given as text by absolute file name) into memory, with the
  * transformer or without it (plain tsc).
  */
 export function compile(files: string[] | Map<string, string>, transform: boolean, extra: ts.CompilerOptions = {}): Compiled {
   const options = { ...COMPILER_OPTIONS, ...extra };
-  const virtual = files instanceof Map ? files : new Map<string, string>();
-  const host = ts.createCompilerHost(options);
-  if (virtual.size > 0) {
-    const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (name, lang, onError, create) => {
-      const text = virtual.get(name);
-      return text !== undefined ? ts.createSourceFile(name, text, lang, true) : getSourceFile(name, lang, onError, create);
-    };
-    const fileExists = host.fileExists.bind(host);
-    host.fileExists = (name) => virtual.has(name) || fileExists(name);
-    const directoryExists = host.directoryExists?.bind(host);
-    host.directoryExists = (d) => [...virtual.keys()].some((name) => name.startsWith(d + "/")) || (directoryExists ? directoryExists(d) : true);
-    const readFile = host.readFile.bind(host);
-    host.readFile = (name) => virtual.get(name) ?? readFile(name);
-  }
+  const host = virtualHost(files instanceof Map ? files : new Map<string, string>(), options);
   const roots = files instanceof Map ? [...files.keys()] : files;
   let program = ts.createProgram(roots, options, host);
   let rounds = 0;
