@@ -206,51 +206,22 @@ export class Value {
       topo[i] = null; // let the graph be collected
       const code = v._code & ~MARKS;
       v._code = code; // clear the sort marks
-      switch (code & OP_MASK) {
-        case LEAF:
-          break;
-        case ADD:
-          addBackward(v);
-          break;
-        case SUB:
-          subBackward(v);
-          break;
-        case MUL:
-          mulBackward(v);
-          break;
-        case DIV:
-          divBackward(v);
-          break;
-        case NEG:
-          negBackward(v);
-          break;
-        case POW:
-          powBackward(v);
-          break;
-        case POWV:
-          powvBackward(v);
-          break;
-        case EXP:
-          expBackward(v);
-          break;
-        case LOG:
-          logBackward(v);
-          break;
-        case TANH:
-          tanhBackward(v);
-          break;
-        case RELU:
-          reluBackward(v);
-          break;
-        case SIGMOID:
-          sigmoidBackward(v);
-          break;
-      }
+      applyLocal(v, code & OP_MASK);
     }
     if (options?.checkFinite) {
       const bad = findNonFinite(this);
       if (bad) throw new RangeError(bad.message);
     }
+  }
+
+  /**
+   * micrograd's `_backward`: applies this one node's local derivative, adding
+   * `d(this)/d(child) * this.grad` into each child's grad, and nothing else (a leaf does
+   * nothing). The lecture calls it node by node, in reverse topological order, before it
+   * introduces `backward()`: `o.grad = 1; o._backward(); n._backward(); ...`.
+   */
+  _backward(): void {
+    applyLocal(this, this._code & OP_MASK);
   }
 
   /** Python's repr: `Value(data=2.0, grad=0.0)`. */
@@ -335,6 +306,53 @@ function describe(x: unknown): string {
   if (typeof x === "object") return `an object (${Object.prototype.toString.call(x)})`;
   if (typeof x === "function") return "a function";
   return `${typeof x} ${String(x)}`;
+}
+
+/**
+ * One node's step of the chain rule: adds its local derivative times its grad into its
+ * children's grads (micrograd's per-node `_backward`). Every op's derivative function is below.
+ */
+function applyLocal(v: Value, op: number): void {
+  switch (op) {
+    case LEAF:
+      break;
+    case ADD:
+      addBackward(v);
+      break;
+    case SUB:
+      subBackward(v);
+      break;
+    case MUL:
+      mulBackward(v);
+      break;
+    case DIV:
+      divBackward(v);
+      break;
+    case NEG:
+      negBackward(v);
+      break;
+    case POW:
+      powBackward(v);
+      break;
+    case POWV:
+      powvBackward(v);
+      break;
+    case EXP:
+      expBackward(v);
+      break;
+    case LOG:
+      logBackward(v);
+      break;
+    case TANH:
+      tanhBackward(v);
+      break;
+    case RELU:
+      reluBackward(v);
+      break;
+    case SIGMOID:
+      sigmoidBackward(v);
+      break;
+  }
 }
 
 /** Python's repr of a number used as an exponent in an op name: integers without ".0". */

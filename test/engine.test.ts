@@ -268,3 +268,45 @@ describe("deep graphs", () => {
     expect(topologicalOrder(d)).toEqual(order);
   });
 });
+
+describe("_backward(): one node's local derivative, as the lecture calls it by hand", () => {
+  it("the neuron, node by node in reverse topological order, gives backward()'s grads", () => {
+    const build = () => {
+      const x1 = new Value(2.0, { label: "x1" }), x2 = new Value(0.0, { label: "x2" });
+      const w1 = new Value(-3.0, { label: "w1" }), w2 = new Value(1.0, { label: "w2" });
+      const b = new Value(6.8813735870195432, { label: "b" });
+      const x1w1 = x1.mul(w1), x2w2 = x2.mul(w2);
+      const x1w1x2w2 = x1w1.add(x2w2);
+      const n = x1w1x2w2.add(b);
+      const o = n.tanh();
+      return { x1, x2, w1, w2, b, x1w1, x2w2, x1w1x2w2, n, o };
+    };
+    const m = build();
+    m.o.grad = 1.0;
+    m.o._backward();
+    expect(m.n.grad).toBe(0.4999999999999999);
+    expect(m.x1.grad).toBe(0); // nothing below n is touched yet
+    m.n._backward();
+    expect([m.x1w1x2w2.grad, m.b.grad]).toEqual([0.4999999999999999, 0.4999999999999999]);
+    m.b._backward(); // a leaf: nothing happens
+    m.x1w1x2w2._backward();
+    m.x2w2._backward();
+    m.x1w1._backward();
+    const auto = build();
+    auto.o.backward();
+    for (const k of Object.keys(m) as (keyof typeof m)[]) expect([k, m[k].grad]).toEqual([k, auto[k].grad]);
+    expect([m.x1.grad, m.w1.grad, m.x2.grad, m.w2.grad]).toEqual([-1.4999999999999996, 0.9999999999999998, 0.4999999999999999, 0]);
+  });
+
+  it("walking topologicalOrder(root) in reverse with _backward() is backward()", () => {
+    const a = new Value(-4.0), b = new Value(2.0);
+    const f = (x: Value, y: Value) => x.mul(y).add(y.pow(3)).add(x.sub(y).relu()).div(x.exp().add(2)).tanh();
+    const L = f(a, b);
+    L.grad = 1;
+    for (const v of topologicalOrder(L).reverse()) v._backward();
+    const a2 = new Value(-4.0), b2 = new Value(2.0);
+    f(a2, b2).backward();
+    expect([a.grad, b.grad]).toEqual([a2.grad, b2.grad]);
+    expect(a.grad).not.toBe(0);
+  });
+});
