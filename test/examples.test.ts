@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const EXAMPLES = ["walkthrough", "manual-backprop", "backward", "neuron", "tiny-net", "moons"];
+const EXAMPLES = ["walkthrough", "manual-backprop", "node-by-node", "backward", "neuron", "tiny-net", "moons"];
 const OUT = `out/test-examples-${process.pid}`;
 const JS_OUT = `${OUT}/js`;
 
@@ -62,6 +62,18 @@ describe("the figures of REFERENCE.md that the examples print", () => {
     expect(text).toContain("a.grad 6 b.grad -4");
     expect(text).toContain("dL/df numerically 3.9999999999995595");
     expect(text).toContain("L after one step -7.286496\n");
+  });
+  it("node by node: each _backward() fills its children's grads; build_topo reversed gives the same", () => {
+    const lines = expected("node-by-node").trimEnd().split("\n");
+    expect(lines.slice(0, 3)).toEqual([
+      "n.grad 0.4999999999999999", // o = tanh(n): 1 - o**2
+      "b.grad 0.4999999999999999 x1w1x2w2.grad 0.4999999999999999",
+      "x1w1.grad 0.4999999999999999 x2w2.grad 0.4999999999999999",
+    ]);
+    const byHand = lines.slice(3, 5);
+    expect(byHand).toEqual(["x1.grad -1.4999999999999996 w1.grad 0.9999999999999998", "x2.grad 0.4999999999999999 w2.grad 0"]);
+    expect(lines[5]).toBe("nodes in topological order 10 ending with o");
+    expect(lines.slice(6)).toEqual(byHand);
   });
   it("backward: every grad of the walkthrough", () => {
     const text = expected("backward");
