@@ -1,0 +1,46 @@
+# inputs x1,x2
+x1 = Value(2.0, label='x1')
+x2 = Value(0.0, label='x2')
+# weights w1,w2
+w1 = Value(-3.0, label='w1')
+w2 = Value(1.0, label='w2')
+# bias of the neuron
+b = Value(6.8813735870195432, label='b')
+# x1*w1 + x2*w2 + b
+x1w1 = x1*w1; x1w1.label = 'x1*w1'
+x2w2 = x2*w2; x2w2.label = 'x2*w2'
+x1w1x2w2 = x1w1 + x2w2; x1w1x2w2.label = 'x1*w1 + x2*w2'
+n = x1w1x2w2 + b; n.label = 'n'
+o = n.tanh(); o.label = 'o'
+
+o.grad = 1.0
+o._backward()
+print('n.grad', n.grad)
+n._backward()
+print('b.grad', b.grad, 'x1w1x2w2.grad', x1w1x2w2.grad)
+b._backward()
+x1w1x2w2._backward()
+print('x1w1.grad', x1w1.grad, 'x2w2.grad', x2w2.grad)
+x2w2._backward()
+x1w1._backward()
+print('x1.grad', x1.grad, 'w1.grad', w1.grad)
+print('x2.grad', x2.grad, 'w2.grad', w2.grad)
+
+topo = []
+visited = set()
+def build_topo(v):
+  if v not in visited:
+    visited.add(v)
+    for child in v._prev:
+      build_topo(child)
+    topo.append(v)
+build_topo(o)
+print('nodes in topological order', len(topo), 'ending with', topo[-1].label)
+
+for node in topo:
+  node.grad = 0.0
+o.grad = 1.0
+for node in reversed(topo):
+  node._backward()
+print('x1.grad', x1.grad, 'w1.grad', w1.grad)
+print('x2.grad', x2.grad, 'w2.grad', w2.grad)
