@@ -26,6 +26,9 @@ export default defineConfig({
     "process.env.BABEL_TYPES_8_BREAKING": "false",
   },
   worker: { format: "es" },
+  // npm run playground: the worker's dependencies are found only when it starts; listed here,
+  // they are prebundled up front and the page does not reload on first use.
+  optimizeDeps: { include: ["@babel/core", "@babel/preset-typescript", "@babel/helper-module-imports", "@hpcc-js/wasm-graphviz", "@jridgewell/trace-mapping"] },
   build: {
     outDir: "dist",
     emptyOutDir: true,

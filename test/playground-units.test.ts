@@ -8,6 +8,8 @@ import { compile, CompileError, DONE_PARAM, MODULES_PARAM } from "../playground/
 import { replayBackward } from "../playground/src/backward-steps.ts";
 import { compareOutputs } from "../playground/src/compare.ts";
 import { fromHash, toHash } from "../playground/src/share.ts";
+import { plotsModule } from "../playground/src/plots.ts";
+import type { Boundary } from "../playground/src/protocol.ts";
 
 const MODULES = { "micrograd-ts": Object.keys(runtime), playground: ["plotStep", "plotBoundary"] };
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
@@ -154,6 +156,50 @@ describe("the backward replay", () => {
     expect(replay.steps[2]!.detail).toBe("(+) = (*) + (1.0). (*).grad += 1 · (+).grad; (1.0).grad += 1 · (+).grad. Now (*).grad = 1.0000, (1.0).grad = 1.0000.");
     const s = x.mul(2); s.label = "x*2";
     expect(replayBackward(s.tanh()).steps.at(-1)!.detail).toBe("(x*2) = x * (2.0). x.grad += (2.0).data · (x*2).grad; (2.0).grad += x.data · (x*2).grad. Now x.grad = 0.0000, (2.0).grad = 0.0001.");
+  });
+});
+
+describe('the "playground" module: plotStep and plotBoundary', () => {
+  const X = [[0, 0], [1, 1]];
+  const y = [-1, 1];
+  const model = (x: number[]) => new runtime.Value(x[0]! - 0.5); // class 1 right of x0 = 0.5
+
+  it("evaluates the notebook's grid (spacing 0.25, 1 beyond the data) with the model's sign", () => {
+    const sent: unknown[] = [];
+    const plots = plotsModule({ step: (...a) => sent.push(a), boundary: (b) => sent.push(b) });
+    plots.exports.plotStep(0, 0.9, 0.5);
+    plots.exports.plotBoundary(model, X, y);
+    const b = sent[1] as Boundary;
+    expect(sent[0]).toEqual([0, 0.9, 0.5]);
+    expect(b.xs).toEqual([-1, -0.75, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75]); // arange(-1, 2, 0.25)
+    expect(b.ys).toEqual(b.xs);
+    expect(b.predictions.slice(0, 12)).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    expect(b.predictions).toHaveLength(144);
+    expect([b.points, b.labels]).toEqual([X, y]);
+  });
+
+  it("evaluates at most every 250 ms, and the last call when the program ends", () => {
+    let clock = 0;
+    const drawn: number[] = [];
+    let calls = 0;
+    const counting = (x: number[]) => (calls++, model(x));
+    const plots = plotsModule({ step() {}, boundary: () => drawn.push(clock) }, () => clock);
+    for (clock = 1000; clock < 1600; clock += 100) plots.exports.plotBoundary(counting, X, y);
+    expect(drawn).toEqual([1000, 1300]);
+    plots.flush(); // the call at 1500
+    expect(drawn).toEqual([1000, 1300, 1600]);
+    expect(calls).toBe(3 * 144);
+    plots.flush();
+    expect(drawn).toHaveLength(3);
+  });
+
+  it("says what is wrong with its arguments", () => {
+    const { plotStep, plotBoundary } = plotsModule({ step() {}, boundary() {} }).exports;
+    expect(() => plotStep(0, new runtime.Value(1) as unknown as number)).toThrow("plotStep(step, loss, accuracy): step and loss must be numbers (loss.data for a Value), got number and object");
+    expect(() => plotBoundary(model, [[0, 0]], [1, -1])).toThrow("plotBoundary(model, X, y): X and y must be non-empty arrays of the same length, got 1 and 2");
+    expect(() => plotBoundary(model, [[0, Number.NaN]], [1])).toThrow("plotBoundary(model, X, y): X[0] must be two finite numbers, got [0,null]");
+    expect(() => plotBoundary(model, [[0, 0], [1000, 1000]], [1, -1])).toThrow("plotBoundary: the grid would have 16064064 points, more than 40000; use a larger step");
+    expect(() => plotBoundary(() => "x" as unknown as number, X, y)).toThrow("plotBoundary: the model must return a Value or a number for [-1, -1], got string");
   });
 });
 

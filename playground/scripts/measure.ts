@@ -3,12 +3,13 @@
 // Sizes: every file of the site, raw and gzipped (what a static host sends), grouped by when the
 // page needs it. Times: fresh browser pages (empty cache) on a local server, from the start of
 // navigation to the editor, and to the first graph (worker with Babel, compile, run, Graphviz
-// loaded and laid out); the minimum, median and maximum of the runs.
+// loaded and laid out); the minimum, median and maximum of the runs. Then one run of the moons
+// demo, training in the worker.
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildPlayground, launchChromium, servePlayground } from "./browser.ts";
+import { buildPlayground, launchChromium, servePlayground, waitForRun } from "./browser.ts";
 
 const runs = Number(process.argv[2] ?? 5);
 const outDir = mkdtempSync(join(tmpdir(), "playground-measure-"));
@@ -43,6 +44,7 @@ try {
   const browser = await launchChromium();
   const editor: number[] = [];
   const graph: number[] = [];
+  let moons = "";
   try {
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext(); // an empty cache each time
@@ -55,6 +57,12 @@ try {
       graph.push(Date.now() - start);
       await context.close();
     }
+    // The moons demo as the examples menu runs it: 100 steps, each with plotStep and plotBoundary.
+    const page = await browser.newPage();
+    await page.goto(`${server.url}#example=moons`);
+    if ((await waitForRun(page, 0, 600_000)) !== "done") throw new Error(await page.locator("#problems").innerText());
+    moons = await page.locator("#status").innerText();
+    await page.close();
   } finally {
     await browser.close();
     await server.close();
@@ -66,6 +74,7 @@ try {
   console.log(`${runs} fresh page loads, min / median / max:`);
   console.log(`- to the editor: ${stats(editor)}`);
   console.log(`- to the first graph (the walkthrough's, with its grads): ${stats(graph)}`);
+  console.log(`The moons demo in the worker (100 steps; plotStep each step, the decision boundary at most every 250 ms): ${moons}`);
 } finally {
   rmSync(outDir, { recursive: true, force: true });
 }

@@ -2,6 +2,10 @@
 // playground draws live, while the worker trains. `plotStep(k, loss, accuracy)` adds a point to
 // the loss and accuracy chart; `plotBoundary(model, X, y)` evaluates the model on the notebook's
 // grid (spacing 0.25, 1 beyond the data) and redraws the decision boundary.
+//
+// Evaluating the grid costs about as much as a training step of the moons demo, so the boundary
+// is evaluated at most every BOUNDARY_EVERY_MS; a call in between is kept, and the last one is
+// evaluated when the program ends (flush), so the final picture is always the trained model's.
 
 import type { Boundary } from "./protocol.js";
 
@@ -11,11 +15,14 @@ type ScoreModel = (x: number[]) => { data: number } | number;
 /** Bounds on what one run may send: a chart of a million points would only stall the page. */
 const MAX_STEPS = 100_000;
 const MAX_GRID = 40_000;
+const BOUNDARY_EVERY_MS = 250;
 
 export const PLOT_EXPORTS = ["plotStep", "plotBoundary"] as const;
 
-export function plotsModule(send: { step(step: number, loss: number, accuracy: number | null): void; boundary(b: Boundary): void }) {
+export function plotsModule(send: { step(step: number, loss: number, accuracy: number | null): void; boundary(b: Boundary): void }, now = () => performance.now()) {
   let steps = 0;
+  let lastEvaluated = -Infinity;
+  let pending: (() => void) | null = null;
 
   function plotStep(step: number, loss: number, accuracy?: number): void {
     if (typeof step !== "number" || typeof loss !== "number") {
@@ -45,12 +52,26 @@ export function plotsModule(send: { step(step: number, loss: number, accuracy: n
     if (xs.length * ys.length > MAX_GRID) {
       throw new RangeError(`plotBoundary: the grid would have ${xs.length * ys.length} points, more than ${MAX_GRID}; use a larger step`);
     }
-    const predictions: number[] = [];
-    for (const gy of ys) for (const gx of xs) predictions.push(score(model, [gx, gy]) > 0 ? 1 : 0);
-    send.boundary({ xs, ys, predictions, points: X.map((r) => [r[0]!, r[1]!]), labels: [...y] });
+    const points = X.map((r): [number, number] => [r[0]!, r[1]!]);
+    const labels = [...y];
+    pending = () => {
+      const predictions: number[] = [];
+      for (const gy of ys) for (const gx of xs) predictions.push(score(model, [gx, gy]) > 0 ? 1 : 0);
+      send.boundary({ xs, ys, predictions, points, labels });
+    };
+    if (now() - lastEvaluated >= BOUNDARY_EVERY_MS) flush();
   }
 
-  return { plotStep, plotBoundary };
+  /** Evaluates the boundary of the last call, if it has not been drawn. */
+  function flush(): void {
+    const evaluate = pending;
+    pending = null;
+    if (!evaluate) return;
+    evaluate();
+    lastEvaluated = now();
+  }
+
+  return { exports: { plotStep, plotBoundary }, flush };
 }
 
 /** numpy's arange(start, stop, step), as the notebook's meshgrid uses it. */

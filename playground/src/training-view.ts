@@ -3,8 +3,11 @@
 
 import type { Boundary } from "./protocol.js";
 
-/** The notebook's colours: matplotlib's Spectral at its two ends for the regions, jet's for the points. */
-const REGION = ["rgba(158, 1, 66, 0.35)", "rgba(94, 79, 162, 0.35)"];
+/**
+ * The notebook's colours: matplotlib's Spectral at its two ends for the regions (at 35% on white,
+ * opaque, so that cells that overlap by a pixel leave no darker seam), jet's for the points.
+ */
+const REGION = ["rgb(221, 166, 189)", "rgb(199, 193, 222)"];
 const POINT = ["#d7301f", "#2b50c8"];
 
 export class TrainingView {
@@ -49,7 +52,7 @@ export class TrainingView {
 
   private drawChart(): void {
     const { ctx, width, height } = setUp(this.elements.chart);
-    const pad = { left: 44, right: 44, top: 12, bottom: 24 };
+    const pad = { left: 44, right: 62, top: 12, bottom: 24 };
     const w = width - pad.left - pad.right;
     const h = height - pad.top - pad.bottom;
     ctx.font = "11px system-ui, sans-serif";
@@ -107,7 +110,10 @@ export class TrainingView {
     b.ys.forEach((gy, r) =>
       b.xs.forEach((gx, c) => {
         ctx.fillStyle = REGION[b.predictions[r * b.xs.length + c]!]!;
-        ctx.fillRect(px(gx - cellW / 2), py(gy + cellH / 2), cellW * scale + 0.5, cellH * scale + 0.5);
+        // whole pixels, so that neighbouring cells leave no seam between them
+        const left = Math.floor(px(gx - cellW / 2));
+        const top = Math.floor(py(gy + cellH / 2));
+        ctx.fillRect(left, top, Math.ceil(px(gx + cellW / 2)) - left, Math.ceil(py(gy - cellH / 2)) - top);
       }),
     );
     b.points.forEach(([x, y], i) => {

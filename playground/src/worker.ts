@@ -86,6 +86,10 @@ async function run({ id, source }: RunRequest): Promise<void> {
     return;
   }
 
+  const plots = plotsModule({
+    step: (step, loss, accuracy) => post({ type: "plot-step", id, step, loss, accuracy }),
+    boundary: (boundary) => post({ type: "boundary", id, boundary }),
+  });
   const drawn: { root: runtime.Value | readonly runtime.Value[]; options?: runtime.DrawOptions }[] = [];
   const modules = {
     "micrograd-ts": {
@@ -96,16 +100,14 @@ async function run({ id, source }: RunRequest): Promise<void> {
         return drawing;
       },
     },
-    playground: plotsModule({
-      step: (step, loss, accuracy) => post({ type: "plot-step", id, step, loss, accuracy }),
-      boundary: (boundary) => post({ type: "boundary", id, boundary }),
-    }),
+    playground: plots.exports,
   };
   let topLevel: [string, unknown][] = [];
   let ok = true;
   try {
     const program = new AsyncFunction(MODULES_PARAM, DONE_PARAM, `${compiled.code}\n//# sourceURL=${SCRIPT_NAME}`);
     await program(modules, (pairs: [string, unknown][]) => (topLevel = pairs));
+    plots.flush();
   } catch (error) {
     ok = false;
     post({ type: "error", id, error: runError(error, compiled) });
