@@ -15,7 +15,8 @@ const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 
 /** Builds the static site into `outDir` (absolute), as npm run build:playground does into playground/dist. */
 export async function buildPlayground(outDir: string): Promise<void> {
-  await build({ configFile: CONFIG, logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  // "error": rolldown reports its plugin timings as a warning on every build
+  await build({ configFile: CONFIG, logLevel: "error", build: { outDir, emptyOutDir: true } });
 }
 
 /** Serves `outDir` as any static host would; resolves to its URL and a close(). */
