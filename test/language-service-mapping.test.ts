@@ -1,11 +1,11 @@
-// PositionMap (the editor's indexed position mapping) answers as transformer/ts/positions.ts
+// PositionMap (the editor's indexed position mapping) answers as transformer/core/positions.ts
 // (the build's, linear) does, on random edit lists, and keeps to its own promises: original
 // text maps one to one, generated text is recognised as such.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PositionMap } from "../transformer/language-service/mapping.ts";
-import { applyEdits, normalizeEdits, toOriginal, toRewritten, type TextEdit } from "../transformer/ts/positions.ts";
+import { PositionMap } from "../transformer/core/position-map.ts";
+import { applyEdits, normalizeEdits, toOriginal, toRewritten, type TextEdit } from "../transformer/core/positions.ts";
 
 const text = "const e = a * b + c; const L = (d * f) ** 2;\nconst g = -a;\n";
 

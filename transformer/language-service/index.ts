@@ -12,7 +12,7 @@ import { createMicrogradService } from "./service.js";
 
 export { createMicrogradService, rewriteOf, type MicrogradServiceOptions } from "./service.js";
 export { updateRewrites, carryEdits } from "./fixpoint.js";
-export { PositionMap } from "./mapping.js";
+export { PositionMap } from "../core/position-map.js";
 
 function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
   const ts = modules.typescript;

@@ -12,8 +12,9 @@
 // in generated text (the `mul` of `mul(a, b)`, the added import) never reaches the editor.
 
 import type * as TS from "typescript";
-import { PositionMap, type Span } from "./mapping.js";
-import type { MgDiagnostic } from "../ts/rewrite.js";
+import { toDiagnostic, toOriginalDiagnostic, withOurs, type Rewritten } from "../core/diagnostics.js";
+import { PositionMap, type Span } from "../core/position-map.js";
+import type { MgDiagnostic } from "../core/rewrite.js";
 import { updateRewrites, type FileState } from "./fixpoint.js";
 
 export interface MicrogradServiceOptions {
@@ -25,9 +26,6 @@ export interface MicrogradServiceOptions {
   sharedRegistry?: TS.DocumentRegistry;
   log?: (message: string) => void;
 }
-
-/** TypeScript's errors for operands an operator does not accept (the list the build drops where ours explain them). */
-const OPERATOR_ERRORS = new Set([2362, 2363, 2365, 2356, 2357, 2469, 2588]);
 
 const PLAIN_HOST_METHODS = [
   "getCompilationSettings",
@@ -64,7 +62,21 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   // The service that answers type questions: the rewritten one while some file is rewritten;
   // the project's own otherwise, so that a project without Value arithmetic pays nothing.
   let rewritten: TS.LanguageService = base;
-  const anyRewritten = () => [...files.values()].some((f) => f.rewrite.changed);
+  const anyRewritten = () => [...files.values()].some((f) => f.result.changed);
+  /** The snapshots the rewritten service reads, by file: a new version whenever the text changes. */
+  const snapshots = new Map<string, { text: string; version: string; snapshot: TS.IScriptSnapshot }>();
+  let versions = 0;
+  function rewrittenSnapshot(fileName: string) {
+    const state = files.get(fileName);
+    if (!state?.result.changed) return undefined;
+    let known = snapshots.get(fileName);
+    if (known?.text !== state.result.text) {
+      const text = state.result.text;
+      known = { text, version: `micrograd-ts.${++versions}`, snapshot: ts.ScriptSnapshot.fromString(text) };
+      snapshots.set(fileName, known);
+    }
+    return known;
+  }
 
   function createRewrittenHost(): TS.LanguageServiceHost {
     const out: Record<string, unknown> = {};
@@ -73,11 +85,8 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       if (typeof method === "function") out[name] = (...args: unknown[]) => method.apply(host, args);
     }
     if ("jsDocParsingMode" in host) out.jsDocParsingMode = host.jsDocParsingMode;
-    out.getScriptVersion = (fileName: string) => files.get(fileName)?.version ?? host.getScriptVersion(fileName);
-    out.getScriptSnapshot = (fileName: string) => {
-      const state = files.get(fileName);
-      return state?.snapshot ?? host.getScriptSnapshot(fileName);
-    };
+    out.getScriptVersion = (fileName: string) => rewrittenSnapshot(fileName)?.version ?? host.getScriptVersion(fileName);
+    out.getScriptSnapshot = (fileName: string) => rewrittenSnapshot(fileName)?.snapshot ?? host.getScriptSnapshot(fileName);
     return out as unknown as TS.LanguageServiceHost;
   }
 
@@ -106,12 +115,14 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     if (!program || program === rewrittenFrom) return;
     rewrittenFrom = program;
     try {
-      updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log }, program, files);
+      const fileExists = host.fileExists ? (name: string) => host.fileExists!(name) : undefined;
+      updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log, fileExists }, program, files);
       rewritten = anyRewritten() ? rewrittenService : base;
     } catch (error) {
       // A bug here must not take the editor down: answer as plain TypeScript until the next edit.
       log(`micrograd-ts: rewrite failed, showing the files as written: ${(error as Error).stack ?? error}`);
       files.clear();
+      snapshots.clear();
       rewritten = base;
     }
   }
@@ -151,48 +162,23 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     return base.getProgram()?.getSourceFile(fileName);
   }
 
-  function mapDiagnostic<T extends TS.Diagnostic | TS.DiagnosticWithLocation>(d: T): T {
-    if (!d.file || d.start === undefined) return d;
-    const fileName = d.file.fileName;
-    const span = spanToOriginal(fileName, { start: d.start, length: d.length ?? 0 });
-    const out = { ...d, file: originalSourceFile(fileName) ?? d.file, start: span.start, length: span.length };
-    if (d.relatedInformation) out.relatedInformation = d.relatedInformation.map(mapDiagnostic);
-    return out;
-  }
+  const identity = new PositionMap([], "");
+  const rewrittenOf = (fileName: string): Rewritten | undefined => {
+    const original = originalSourceFile(fileName);
+    return original && { original, map: files.get(fileName)?.map ?? identity };
+  };
+  const mapDiagnostic = <T extends TS.Diagnostic | TS.DiagnosticWithLocation>(d: T): T => toOriginalDiagnostic(d, rewrittenOf);
 
-  function transformerDiagnostics(fileName: string): TS.Diagnostic[] {
-    const state = files.get(fileName);
-    const file = originalSourceFile(fileName);
-    if (!state || !file) return [];
-    return state.rewrite.diagnostics.map((d) => ({
-      file,
-      start: d.start,
-      length: d.length,
-      code: d.code,
-      category: ts.DiagnosticCategory.Error,
-      messageText: d.message,
-      source: "micrograd-ts",
-    }));
-  }
-
-  /**
-   * TypeScript's "operator cannot be applied" error inside an expression that one of ours
-   * explains is dropped, as the build does (transformer/ts/program.ts).
-   */
+  /** Ours added to TypeScript's (mapped) diagnostics, as the build does; `range` keeps ours to a region. */
   function withTransformerDiagnostics(fileName: string, mapped: TS.Diagnostic[], range?: (d: TS.Diagnostic) => boolean): TS.Diagnostic[] {
     const state = files.get(fileName);
-    if (!state || state.rewrite.diagnostics.length === 0) return mapped;
-    const explained = state.rewrite.diagnostics.map((d) => d.expression ?? { start: d.start, end: d.start + d.length });
-    const kept = mapped.filter(
-      (d) =>
-        !(
-          OPERATOR_ERRORS.has(d.code) &&
-          d.file?.fileName === fileName &&
-          explained.some((e) => d.start! >= e.start && d.start! + (d.length ?? 0) <= e.end)
-        ),
-    );
-    const ours = transformerDiagnostics(fileName).filter((d) => !range || range(d));
-    return [...kept, ...ours].sort(byStart);
+    const file = originalSourceFile(fileName);
+    if (!state || !file || state.result.diagnostics.length === 0) return mapped;
+    const ours = state.result.diagnostics.map((d) => toDiagnostic(ts, file, d));
+    const inRange = range ? ours.filter(range) : ours;
+    // Those outside the range still explain TypeScript's errors inside it.
+    const merged = withOurs(mapped, ours).filter((d) => !ours.includes(d) || inRange.includes(d));
+    return merged.sort(byStart);
   }
 
   const byStart = (a: TS.Diagnostic, b: TS.Diagnostic) => (a.start ?? 0) - (b.start ?? 0);
@@ -268,11 +254,14 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     return found;
   }
 
+  /** Names that only generated text declares (the added import, temporaries), by file state. */
+  const generatedNamesOf = new WeakMap<FileState, Set<string>>();
   function generatedNames(fileName: string): Set<string> {
     const state = files.get(fileName);
     const target = rewritten.getProgram()?.getSourceFile(fileName);
     if (!state || !target || state.map.isIdentity) return new Set();
-    if (state.generatedNames) return state.generatedNames;
+    const known = generatedNamesOf.get(state);
+    if (known) return known;
     const names = new Set<string>();
     const visit = (node: TS.Node): void => {
       if ((ts.isImportSpecifier(node) || ts.isVariableDeclaration(node)) && ts.isIdentifier(node.name)) {
@@ -281,7 +270,8 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       ts.forEachChild(node, visit);
     };
     visit(target);
-    return (state.generatedNames = names);
+    generatedNamesOf.set(state, names);
+    return names;
   }
 
   // --- text changes (completion code actions) ----------------------------------------------
@@ -519,7 +509,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     provideInlayHints(fileName: string, span: TS.TextSpan, preferences: TS.UserPreferences | undefined) {
       sync();
       const map = mapOf(fileName);
-      const text = files.get(fileName)?.rewrite.text ?? "";
+      const text = files.get(fileName)?.result.text ?? "";
       const hints = rewritten.provideInlayHints(fileName, spanToRewritten(fileName, span), preferences);
       if (!map) return hints;
       return hints
@@ -611,7 +601,7 @@ const rewritesOf = new WeakMap<object, () => ReadonlyMap<string, FileState>>();
 /** The text the checker sees for a file of a service made here, and the transformer's diagnostics (for tests and tools). */
 export function rewriteOf(service: TS.LanguageService, fileName: string): { text: string; diagnostics: readonly MgDiagnostic[] } | undefined {
   const state = rewritesOf.get(service)?.().get(fileName);
-  return state && { text: state.rewrite.text, diagnostics: state.rewrite.diagnostics };
+  return state && { text: state.result.text, diagnostics: state.result.diagnostics };
 }
 
 /** Whether an argument at `pos` (rewritten text) follows generated text: `mul(` or the `,` that replaced `*`. */

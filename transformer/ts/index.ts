@@ -7,15 +7,16 @@
 // returned, over the rewritten files, is the one tsc checks and emits.
 
 import type * as TS from "typescript";
-import type { TypeScriptModule } from "./rewrite.js";
+import type { TypeScriptModule } from "../core/values.js";
 import { rewriteProgram } from "./program.js";
 import type { RewriteProgramOptions } from "./program.js";
 
 export { rewriteProgram, filesReachingRuntime, DIAGNOSTIC_SOURCE } from "./program.js";
 export type { RewriteProgramOptions, RewriteProgramResult, RewrittenFile } from "./program.js";
-export { rewriteSourceFile, declaresValueBrand, ValueTypes } from "./rewrite.js";
-export type { RewriteResult, RewriteOptions, MgDiagnostic, TextEdit, TypeScriptModule } from "./rewrite.js";
-export { toOriginal, toRewritten, applyEdits } from "./positions.js";
+export { rewriteSourceFile } from "../core/rewrite.js";
+export { declaresValueBrand, ValueTypes } from "../core/values.js";
+export type { RewriteResult, RewriteOptions, MgDiagnostic, TextEdit, TypeScriptModule } from "../core/rewrite.js";
+export { toOriginal, toRewritten, applyEdits } from "../core/positions.js";
 
 export interface TransformerConfig extends RewriteProgramOptions {
   transform?: string;

@@ -3,8 +3,8 @@
 // an edit on a line are not. This moves every mapped column back through the edits and puts the
 // original text into sourcesContent.
 
-import type { TextEdit } from "./positions.js";
-import { toOriginal } from "./positions.js";
+import type { TextEdit } from "../core/positions.js";
+import { toOriginal } from "../core/positions.js";
 
 const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));

@@ -5,7 +5,7 @@
 // Everything outside an edit maps one to one (shifted); a position inside generated text has
 // no original position of its own and is pinned to the start or the end of its edit.
 
-import type { TextEdit } from "../ts/positions.js";
+import type { TextEdit } from "./positions.js";
 
 export type { TextEdit };
 
