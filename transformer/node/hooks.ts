@@ -5,16 +5,15 @@
 // - load: `.ts` and `.mts` files are compiled with @babel/preset-typescript and the operator
 //   plugin, with an inline source map; `.js`/`.mjs` ES modules that opt in (they import
 //   "micrograd-ts" or say "use micrograd") get the operator plugin only.
-// - The output is cached on disk (node_modules/.cache/micrograd-ts, keyed by a hash of the
-//   source, the file name and the transform's own code), so a second run does not load Babel.
+// - The output is cached on disk (cache.ts: where, how it is protected and checked, what it is
+//   keyed on), so a second run does not load Babel.
 
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { basename, dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CompileCache, toolchainFingerprint } from "./cache.js";
 
 interface ResolveContext {
   parentURL?: string;
@@ -98,69 +97,45 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 const ownDist = dirname(dirname(here)) + sep;
 
-/** What the cache key must change with: this package's version and the transform's own code. */
-const transformId = (() => {
-  const hash = createHash("sha256");
-  let dir = here;
-  while (dirname(dir) !== dir && !existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  try {
-    hash.update(readFileSync(join(dir, "package.json"), "utf8"));
-  } catch {
-    // no package.json found: the code hashes below still key the cache
-  }
-  for (const file of ["../babel/index.js", "../babel/positions.js", "../operators.js", "./hooks.js"]) {
-    try {
-      hash.update(readFileSync(join(here, file)));
-    } catch {
-      hash.update(file);
-    }
-  }
-  // the Babel that compiles: the versions installed, which may differ from the ones this package lists
-  const require = createRequire(import.meta.url);
-  for (const pkg of ["@babel/core", "@babel/preset-typescript"]) {
-    try {
-      hash.update(readFileSync(require.resolve(`${pkg}/package.json`)));
-    } catch {
-      hash.update(pkg);
-    }
-  }
-  return hash.digest("hex").slice(0, 16);
-})();
-
 const presetTypescript = createRequire(import.meta.url).resolve("@babel/preset-typescript");
 
-function cacheDir(): string | null {
-  const setting = process.env.MICROGRAD_TS_CACHE;
-  if (setting === "0" || setting === "false") return null;
-  if (setting) return setting;
-  const modules = join(process.cwd(), "node_modules");
-  return existsSync(modules) ? join(modules, ".cache", "micrograd-ts") : join(tmpdir(), "micrograd-ts-cache");
-}
+/**
+ * The disk cache (transformer/node/cache.ts). Its key covers the options: the literal in
+ * babelCompile is part of this file, hashed with the plugin's code, and compile() adds the
+ * inputs that vary (file, cwd, TypeScript or not).
+ */
+const cache = new CompileCache({
+  env: process.env,
+  warn: (message) => process.stderr.write(`${message}\n`),
+  fingerprint: () =>
+    toolchainFingerprint(
+      here,
+      // what Babel's output depends on: its core (parser, traverse, generator, types, …), the
+      // preset and its plugins, and what the operator plugin imports; with their dependencies
+      ["@babel/core", "@babel/preset-typescript", "@babel/helper-module-imports"],
+      [join(here, "../../../package.json"), join(here, "../operators.js"), join(here, "hooks.js"), join(here, "cache.js"), ...codeFiles(join(here, "../babel"))],
+    ),
+});
 
-const CACHE = cacheDir();
+/** The .js files of a folder of this package's build. */
+function codeFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".js"))
+      .sort()
+      .map((f) => join(dir, f));
+  } catch {
+    return [];
+  }
+}
 
 async function compile(source: string, filename: string, typescript: boolean): Promise<string> {
   const cwd = process.cwd();
-  const key = createHash("sha256").update(transformId).update("\0").update(cwd).update("\0").update(filename).update("\0").update(source).digest("hex");
-  const cached = CACHE ? join(CACHE, key.slice(0, 2), key.slice(2) + ".js") : null;
-  if (cached) {
-    try {
-      return await readFile(cached, "utf8");
-    } catch {
-      // not cached yet
-    }
-  }
+  const key = cache.key(filename, source, { cwd, typescript });
+  const cached = await cache.read(filename, key);
+  if (cached !== null) return cached;
   const code = await babelCompile(source, filename, typescript, cwd);
-  if (cached) {
-    try {
-      await mkdir(dirname(cached), { recursive: true });
-      const tmp = `${cached}.${process.pid}.tmp`;
-      await writeFile(tmp, code);
-      await rename(tmp, cached);
-    } catch {
-      // a read-only or full disk only costs the next run a recompile
-    }
-  }
+  await cache.write(filename, key, code);
   return code;
 }
 
