@@ -7,7 +7,8 @@ import { dirname, extname, resolve } from "node:path";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";
 import type { TopLevelSpec } from "vega-lite";
-import { svgToPng, type PngOptions } from "./index.js";
+import { checkBound } from "../runtime/draw.js";
+import { pngOf, type PngOptions } from "./index.js";
 
 // vega and vega-lite are ES modules only, and take most of a second to load: they are loaded
 // on first render, so that importing micrograd-ts/node (drawDot's save) stays quick. The
@@ -43,15 +44,26 @@ export interface DecisionBoundaryOptions {
   width?: number;
   height?: number;
   title?: string;
+  /**
+   * The most grid points (default DEFAULT_MAX_GRID_POINTS): each is one call of the model and
+   * one rectangle in the picture, so a tiny step would run for minutes and make a huge SVG.
+   */
+  maxGridPoints?: number;
 }
+
+/** Far more than the notebook's grid (about 500 points at step 0.25); its step 0.01 would be about 270,000. */
+export const DEFAULT_MAX_GRID_POINTS = 100_000;
 
 /** matplotlib's Spectral at its two ends, which the notebook's two classes get. */
 const CLASS_COLORS = ["#9e0142", "#5e4fa2"];
 
 /** numpy's arange(start, stop, step): ceil((stop - start) / step) points start + i * step. */
 function arange(start: number, stop: number, step: number): number[] {
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  return Array.from({ length: n }, (_, i) => start + i * step);
+  return Array.from({ length: arangeLength(start, stop, step) }, (_, i) => start + i * step);
+}
+
+function arangeLength(start: number, stop: number, step: number): number {
+  return Math.max(0, Math.ceil((stop - start) / step));
 }
 
 function scoreOf(model: ScoreModel, point: number[]): number {
@@ -88,7 +100,7 @@ export class DecisionBoundary {
 
   /** The picture as PNG bytes, rasterised by @resvg/resvg-js as drawDot's are. */
   async toPng(options: PngOptions = {}): Promise<Buffer> {
-    return svgToPng(await this.toSvg(), options);
+    return pngOf(await this.toSvg(), options, "decisionBoundary(...).toPng()");
   }
 
   /** Writes `.svg` or `.png` (by the extension), creating folders; resolves to the absolute path. */
@@ -97,12 +109,29 @@ export class DecisionBoundary {
     if (ext !== ".svg" && ext !== ".png") {
       throw new Error(`decisionBoundary(...).save(${JSON.stringify(path)}): the format follows the extension: use a file name ending in .svg or .png`);
     }
-    const content = ext === ".svg" ? await this.toSvg() : await this.toPng(options);
+    const content = ext === ".svg" ? await this.toSvg() : await pngOf(await this.toSvg(), options, `decisionBoundary(...).save(${JSON.stringify(path)})`);
     const full = resolve(path);
     await mkdir(dirname(full), { recursive: true });
     await writeFile(full, content);
     return full;
   }
+}
+
+/** The error for a grid of more than maxGridPoints, with a step that fits (`points(step)` counts a grid). */
+function tooFine(nx: number, ny: number, step: number, maxGridPoints: number, points: (step: number) => number): RangeError {
+  const n = (x: number) => x.toLocaleString("en-US");
+  // Two significant digits, rounded up until the grid fits.
+  const up = (x: number) => {
+    const unit = 10 ** (Math.floor(Math.log10(x)) - 1);
+    return Number((Math.ceil(x / unit) * unit).toPrecision(2));
+  };
+  let fits = up(step * Math.sqrt((nx * ny) / maxGridPoints));
+  while (points(fits) > maxGridPoints) fits = up(fits * 1.01);
+  return new RangeError(
+    `decisionBoundary: the grid would have ${n(nx)} x ${n(ny)} = ${n(nx * ny)} points at step ${step}, more than ` +
+      `maxGridPoints = ${n(maxGridPoints)} (each is a call of the model and a rectangle in the picture). ` +
+      `Use a larger step (step: ${fits} fits), or raise the bound: { maxGridPoints: ${nx * ny} }.`,
+  );
 }
 
 /**
@@ -122,18 +151,28 @@ export function decisionBoundary(model: ScoreModel, X: readonly (readonly number
       throw new TypeError(`decisionBoundary(model, X, y): X[${i}] must be two finite numbers, got ${JSON.stringify(row)}`);
     }
   });
-  const { step = 0.25, margin = 1, width = 480, height = 400, title } = options;
+  const { step = 0.25, margin = 1, width = 480, height = 400, title, maxGridPoints = DEFAULT_MAX_GRID_POINTS } = options;
   if (!(step > 0) || !Number.isFinite(step)) throw new RangeError(`decisionBoundary: step must be a positive number, got ${step}`);
+  if (!(margin >= 0) || !Number.isFinite(margin)) throw new RangeError(`decisionBoundary: margin must be a number of at least 0, got ${margin}`);
+  for (const [name, value] of [
+    ["width", width],
+    ["height", height],
+  ] as const) {
+    if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`decisionBoundary: ${name} must be a positive number of pixels, got ${value}`);
+  }
+  checkBound("decisionBoundary", "maxGridPoints", maxGridPoints);
   // Both label conventions map onto the model's sign: the lower class is "score <= 0".
   const low = y.includes(0) ? 0 : -1;
   const high = 1;
   const stray = y.find((c) => c !== low && c !== high);
   if (stray !== undefined) throw new RangeError(`decisionBoundary: y must hold two classes, -1 / 1 (micrograd's) or 0 / 1 (sklearn's); got ${stray} among ${low} / ${high}`);
 
-  const xs = X.map((r) => r[0]);
-  const ys = X.map((r) => r[1]);
-  const gx = arange(Math.min(...xs) - margin, Math.max(...xs) + margin, step);
-  const gy = arange(Math.min(...ys) - margin, Math.max(...ys) + margin, step);
+  // Not Math.min(...xs): a spread of many points overflows the stack.
+  const [xMin, xMax, yMin, yMax] = X.reduce(([a, b, c, d], [px, py]) => [Math.min(a, px), Math.max(b, px), Math.min(c, py), Math.max(d, py)], [Infinity, -Infinity, Infinity, -Infinity]);
+  const [nx, ny] = [arangeLength(xMin - margin, xMax + margin, step), arangeLength(yMin - margin, yMax + margin, step)];
+  if (nx * ny > maxGridPoints) throw tooFine(nx, ny, step, maxGridPoints, (st) => arangeLength(xMin - margin, xMax + margin, st) * arangeLength(yMin - margin, yMax + margin, st));
+  const gx = arange(xMin - margin, xMax + margin, step);
+  const gy = arange(yMin - margin, yMax + margin, step);
   const grid: { x: number; y: number; prediction: number }[] = [];
   for (const cy of gy) for (const cx of gx) grid.push({ x: cx, y: cy, prediction: scoreOf(model, [cx, cy]) > 0 ? high : low });
 

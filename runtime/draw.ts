@@ -17,6 +17,12 @@ export interface DrawOptions {
    * thousands of nodes blocks for minutes and gives an unreadable picture.
    */
   maxNodes?: number;
+  /**
+   * The most characters of a label a picture shows (default DEFAULT_MAX_LABEL_LENGTH); a longer
+   * label is cut and ends in "…", its full text kept in the DOT as the node's tooltip. Counted
+   * in user-perceived characters (an emoji with its modifiers is one), line breaks included.
+   */
+  maxLabelLength?: number;
 }
 
 /**
@@ -25,11 +31,22 @@ export interface DrawOptions {
  */
 export const DEFAULT_MAX_NODES = 2000;
 
-const OPTION_NAMES = ["rankdir", "maxNodes"];
+/**
+ * Room for a long name ("x1*w1 + x2*w2 + b (the neuron's raw activation)") in a box of
+ * reasonable width. Without a bound, one 100,000-character label made a 1.8-million-pixel-wide
+ * picture.
+ */
+export const DEFAULT_MAX_LABEL_LENGTH = 64;
+
+const OPTION_NAMES = ["rankdir", "maxNodes", "maxLabelLength"];
 
 export interface SaveOptions {
   /** PNG only: pixels per SVG pixel; 1 is Graphviz's own 96 dpi, the default 2 suits high-density screens. */
   scale?: number;
+  /** PNG only: the most pixels the image may have on a side (default 16,384); a larger one is an error. */
+  maxSide?: number;
+  /** PNG only: the most pixels the image may have in all (default 64 Mpx, 67,108,864); a larger one is an error. */
+  maxPixels?: number;
 }
 
 /** What save() needs from the Node module. */
@@ -94,7 +111,7 @@ export class Drawing {
  */
 export function drawDot(root: Value | readonly Value[], options: DrawOptions = {}): Drawing {
   const roots = checkRoots(root);
-  const { rankdir, maxNodes } = checkOptions(options);
+  const { rankdir, maxNodes, maxLabelLength } = checkOptions(options);
 
   // Trace order: children before parents, as backward() walks it in reverse, so node ids do
   // not depend on memory addresses or on anything but the graph itself.
@@ -115,8 +132,11 @@ export function drawDot(root: Value | readonly Value[], options: DrawOptions = {
   for (let i = 0; i < order.length; i++) {
     const v = order[i];
     const fields = [`data ${pyFixed(v.data)}`, `grad ${pyFixed(v.grad)}`];
-    if (v.label !== "") fields.unshift(recordText(v.label));
-    lines.push(`  n${i} [label="{ ${fields.join(" | ")} }" shape=record]`);
+    const label = v.label;
+    const shown = shorten(label, maxLabelLength);
+    if (label !== "") fields.unshift(recordText(shown));
+    const tooltip = shown === label ? "" : ` tooltip="${tooltipText(label)}"`;
+    lines.push(`  n${i} [label="{ ${fields.join(" | ")} }" shape=record${tooltip}]`);
     const op = v.op;
     if (op === "") continue;
     opCount++;
@@ -144,24 +164,30 @@ function checkRoots(root: unknown): Value[] {
   throw new TypeError(`${what}, got ${describe(root)}`);
 }
 
-function checkOptions(options: unknown): { rankdir: Rankdir; maxNodes: number } {
+function checkOptions(options: unknown): { rankdir: Rankdir; maxNodes: number; maxLabelLength: number } {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new TypeError(`drawDot(root, options): options must be an object like { rankdir: "TB" }, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.includes(key)) {
       const hint = key === "format" ? " (the file format follows the extension given to save(path))" : "";
-      throw new TypeError(`drawDot(root, options): unknown option "${key}"${hint}; the options are rankdir ("LR" or "TB") and maxNodes`);
+      throw new TypeError(`drawDot(root, options): unknown option "${key}"${hint}; the options are rankdir ("LR" or "TB"), maxNodes and maxLabelLength`);
     }
   }
-  const { rankdir = "LR", maxNodes = DEFAULT_MAX_NODES } = options as DrawOptions;
+  const { rankdir = "LR", maxNodes = DEFAULT_MAX_NODES, maxLabelLength = DEFAULT_MAX_LABEL_LENGTH } = options as DrawOptions;
   if (rankdir !== "LR" && rankdir !== "TB") {
     throw new RangeError(`drawDot: rankdir must be "LR" (left to right, the default) or "TB" (top to bottom), got ${describe(rankdir)}`);
   }
-  if (typeof maxNodes !== "number" || !(maxNodes >= 1) || (!Number.isInteger(maxNodes) && maxNodes !== Infinity)) {
-    throw new RangeError(`drawDot: maxNodes must be a whole number of at least 1 (or Infinity), got ${describe(maxNodes)}`);
+  checkBound("drawDot", "maxNodes", maxNodes);
+  checkBound("drawDot", "maxLabelLength", maxLabelLength);
+  return { rankdir, maxNodes, maxLabelLength };
+}
+
+/** @internal A size bound given as an option: a whole number of at least 1, or Infinity for none. */
+export function checkBound(who: string, name: string, value: unknown): void {
+  if (typeof value !== "number" || !(value >= 1) || (!Number.isInteger(value) && value !== Infinity)) {
+    throw new RangeError(`${who}: ${name} must be a whole number of at least 1 (or Infinity), got ${describe(value)}`);
   }
-  return { rankdir, maxNodes };
 }
 
 function tooLarge(count: number, maxNodes: number, several: boolean): RangeError {
@@ -173,7 +199,8 @@ function tooLarge(count: number, maxNodes: number, several: boolean): RangeError
   );
 }
 
-function describe(x: unknown): string {
+/** @internal What a bad argument was, for error messages. */
+export function describe(x: unknown): string {
   if (x === null) return "null";
   if (x === undefined) return "undefined";
   if (typeof x === "string") return JSON.stringify(x);
@@ -193,17 +220,43 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * (Graphviz would otherwise read `&amp;` in a label as `&`), line breaks as DOT's `\n`, and
  * other control characters as their visible Unicode pictures (they are not allowed in SVG).
  */
-function quoted(text: string): string {
+function quoted(text: string, backslash = "\\\\"): string {
   return text
     .replace(LONE_SURROGATE, "\uFFFD")
     .replace(/\r\n?/g, "\n")
     .replace(/[\\"&\n\x00-\x09\x0b-\x1f\x7f]/g, (c) => {
-      if (c === "\\") return "\\\\";
+      if (c === "\\") return backslash;
       if (c === '"') return '\\"';
       if (c === "&") return "&amp;";
       if (c === "\n") return "\\n";
       return String.fromCharCode(c === "\x7f" ? 0x2421 : 0x2400 + c.charCodeAt(0));
     });
+}
+
+/**
+ * A tooltip's text: as quoted(), but a backslash as four. Graphviz unescapes a tooltip twice
+ * (`\\N` shows the node's name, `\\\\N` shows \N), unlike a label.
+ */
+function tooltipText(text: string): string {
+  return quoted(text, "\\\\\\\\");
+}
+
+/**
+ * The label as a picture shows it: at most `max` characters, the last one "…" when it is cut.
+ * Cut between user-perceived characters (Intl.Segmenter, where the engine has it), so that no
+ * emoji or accented letter is split into pieces that show as something else.
+ */
+function shorten(label: string, max: number): string {
+  if (label.length <= max) return label; // UTF-16 units: never fewer than characters
+  const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
+  let kept = "";
+  let count = 0;
+  const pieces: Iterable<{ segment: string }> = Segmenter ? new Segmenter(undefined, { granularity: "grapheme" }).segment(label) : Array.from(label, (segment) => ({ segment }));
+  for (const { segment } of pieces) {
+    if (++count > max) return `${kept}…`;
+    if (count < max) kept += segment;
+  }
+  return label;
 }
 
 /**

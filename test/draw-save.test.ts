@@ -83,7 +83,7 @@ describe("save(path) writes the format its extension names", () => {
     const [w2, h2] = pngSize(await svgToPng(svg));
     expect(Math.abs(w2 - 2 * w1)).toBeLessThanOrEqual(2);
     expect(Math.abs(h2 - 2 * h1)).toBeLessThanOrEqual(2);
-    await expect(svgToPng(svg, { scale: 0 })).rejects.toThrow("svgToPng: scale must be a positive number, got 0");
+    await expect(svgToPng(svg, { scale: 0 })).rejects.toThrow("svgToPng: scale must be a positive number, got number 0");
     // save(path, { scale }) passes it on.
     const saved = readFileSync(await drawDot(walkthroughAfterBackward()).save(join(dir, "small.png"), { scale: 1 }));
     expect(pngSize(saved)).toEqual([w1, h1]);
@@ -99,6 +99,81 @@ describe("save(path) writes the format its extension names", () => {
     await expect(drawing.save("" as string)).rejects.toThrow(/path must be a file name ending in \.svg, \.dot or \.png, got ""/);
     await expect(drawing.save(undefined as never)).rejects.toThrow(/got undefined/);
     expect(() => readFileSync(join(dir, "L.jpg"))).toThrow(/ENOENT/);
+  });
+});
+
+describe("the size of a PNG is bounded", () => {
+  test("the defaults: 16,384 pixels a side, 64 Mpx in all", async () => {
+    const { DEFAULT_MAX_SIDE, DEFAULT_MAX_PIXELS } = await import("../node/index.js");
+    expect([DEFAULT_MAX_SIDE, DEFAULT_MAX_PIXELS]).toEqual([16_384, 67_108_864]);
+  });
+
+  test("a 100,000-character label: the PNG shows it cut and is an ordinary size (it was 1,867,941 px wide and took minutes)", async () => {
+    const v = new Value(2, { label: "x".repeat(100_000) }).mul(3);
+    const png = readFileSync(await drawDot(v).save(join(dir, "long-label.png")));
+    const [w, h] = pngSize(png);
+    expect(w).toBeGreaterThan(500);
+    expect(w).toBeLessThan(3000);
+    expect(h).toBeLessThan(500);
+  });
+
+  test("past the bound: an error that gives the size, the bound and the option, and no file; SVG and DOT have no bound", async () => {
+    const drawing = drawDot(new Value(2, { label: "x".repeat(100_000) }).mul(3), { maxLabelLength: Infinity });
+    const path = join(dir, "huge.png");
+    const [wPt, hPt] = svgSizePt(await drawing.toSvg());
+    const [w, h] = [Math.round((wPt * 8) / 3), Math.round((hPt * 8) / 3)];
+    expect(w).toBeGreaterThan(1_800_000);
+    await expect(drawing.save(path)).rejects.toThrow(
+      `save(${JSON.stringify(path)}): the PNG would be ${w.toLocaleString("en-US")} x ${h.toLocaleString("en-US")} pixels (at scale 2), ` +
+        `more than maxSide = 16,384 pixels a side and more than maxPixels = 67,108,864 pixels in all. Save it as .svg (no size limit), ` +
+        `draw a smaller graph, lower the scale (scale: 0.017 fits), or raise the bound with the option { maxSide: ${w}, maxPixels: ${w * h} }.`,
+    );
+    expect(() => readFileSync(path)).toThrow(/ENOENT/);
+    expect(readFileSync(await drawing.save(join(dir, "huge.svg")), "utf8").length).toBeGreaterThan(100_000);
+  });
+
+  test("the bound is exact: a PNG of exactly maxSide and maxPixels is made, one pixel less refuses it", async () => {
+    const { svgToPng } = await import("../node/index.js");
+    const svg = await drawDot(walkthroughAfterBackward()).toSvg();
+    for (const scale of [0.37, 1, 2.7]) {
+      const [w, h] = pngSize(await svgToPng(svg, { scale }));
+      expect(pngSize(await svgToPng(svg, { scale, maxSide: Math.max(w, h), maxPixels: w * h }))).toEqual([w, h]);
+      const size = `the PNG would be ${w.toLocaleString("en-US")} x ${h.toLocaleString("en-US")} pixels (at scale ${scale})`;
+      await expect(svgToPng(svg, { scale, maxSide: Math.max(w, h) - 1 })).rejects.toThrow(
+        `svgToPng: ${size}, more than maxSide = ${(Math.max(w, h) - 1).toLocaleString("en-US")} pixels a side.`,
+      );
+      await expect(svgToPng(svg, { scale, maxPixels: w * h - 1 })).rejects.toThrow(
+        new RegExp(`svgToPng: ${size.replace(/[().]/g, "\\$&")}, more than maxPixels = [\\d,]+ pixels in all\\. .*\\{ maxPixels: ${w * h} \\}\\.$`),
+      );
+    }
+  });
+
+  test("both bounds passed: the error names both, and the scale it suggests fits", async () => {
+    const { svgToPng } = await import("../node/index.js");
+    const svg = await drawDot(walkthroughAfterBackward()).toSvg();
+    const [w, h] = pngSize(await svgToPng(svg, { scale: 1 }));
+    const error = await svgToPng(svg, { scale: 1, maxSide: 1000, maxPixels: 100_000 }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    const message = (error as Error).message;
+    expect(message).toContain(`${w.toLocaleString("en-US")} x ${h} pixels (at scale 1), more than maxSide = 1,000 pixels a side and more than maxPixels = 100,000 pixels in all.`);
+    expect(message).toContain(`{ maxSide: ${w}, maxPixels: ${w * h} }`);
+    const suggested = Number(message.match(/scale: ([\d.]+) fits/)![1]);
+    const [sw, sh] = pngSize(await svgToPng(svg, { scale: suggested, maxSide: 1000, maxPixels: 100_000 }));
+    expect(Math.max(sw, sh)).toBeLessThanOrEqual(1000);
+    expect(sw * sh).toBeLessThanOrEqual(100_000);
+    expect(Math.max(sw, sh) > 900 || sw * sh > 90_000).toBe(true); // not needlessly small
+  });
+
+  test("PNG options are checked: unknown names and bad bounds are errors", async () => {
+    const { svgToPng } = await import("../node/index.js");
+    const svg = await drawDot(new Value(1)).toSvg();
+    await expect(svgToPng(svg, { maxside: 100 } as never)).rejects.toThrow('svgToPng: unknown option "maxside"; the options are scale, maxSide and maxPixels (for PNG)');
+    await expect(drawDot(new Value(1)).save(join(dir, "x.png"), { maxside: 100 } as never)).rejects.toThrow('save(path, options): unknown option "maxside"');
+    for (const bad of [0, -1, 1.5, NaN, "100", null]) {
+      await expect(svgToPng(svg, { maxSide: bad as never })).rejects.toThrow(/svgToPng: maxSide must be a whole number of at least 1 \(or Infinity\), got /);
+      await expect(svgToPng(svg, { maxPixels: bad as never })).rejects.toThrow(/svgToPng: maxPixels must be a whole number of at least 1 \(or Infinity\), got /);
+    }
+    expect(pngSize(await svgToPng(svg, { maxSide: Infinity, maxPixels: Infinity }))[0]).toBeGreaterThan(0);
   });
 });
 

@@ -3,21 +3,29 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
-import { Value, drawDot, add, mul, tanh, pow, relu, exp, neg, div, sub, DEFAULT_MAX_NODES } from "micrograd-ts";
+import { Value, drawDot, add, mul, tanh, pow, relu, exp, neg, div, sub, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH } from "micrograd-ts";
 import { walkthrough } from "./draw.helpers.js";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // UPDATE_EXPECTED=1 rewrites the expected outputs (review the diff before committing).
 const update = process.env.UPDATE_EXPECTED === "1";
 
+/** XML text with its entities decoded. */
+function decoded(xml: string): string {
+  return xml.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ent: string) => {
+    if (ent[0] === "#") return String.fromCodePoint(ent[1] === "x" || ent[1] === "X" ? parseInt(ent.slice(2), 16) : Number(ent.slice(1)));
+    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[ent.toLowerCase()]!;
+  });
+}
+
 /** The text lines Graphviz put in the SVG, entities decoded: what a viewer shows. */
 function svgTexts(svg: string): string[] {
-  return [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) =>
-    m[1].replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ent: string) => {
-      if (ent[0] === "#") return String.fromCodePoint(ent[1] === "x" || ent[1] === "X" ? parseInt(ent.slice(2), 16) : Number(ent.slice(1)));
-      return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[ent.toLowerCase()]!;
-    }),
-  );
+  return [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => decoded(m[1]));
+}
+
+/** The tooltips in the SVG (what a viewer shows on hover), entities decoded. */
+function svgTooltips(svg: string): string[] {
+  return [...svg.matchAll(/xlink:title="([^"]*)"/g)].map((m) => decoded(m[1]));
 }
 
 /** resvg parses the SVG with a strict XML parser: it throws on text that is not well-formed. */
@@ -217,6 +225,68 @@ describe("escaping labels", () => {
   test("an escaped label still makes exactly one record field", () => {
     const dot = drawDot(new Value(1, { label: "{a|b}" })).toDot();
     expect(dot).toContain('n0 [label="{ \\{a\\|b\\} | data 1.0000 | grad 0.0000 }" shape=record]');
+  });
+});
+
+describe("long labels", () => {
+  /** The text of the record field that shows `v`'s label, and the node's tooltip, from the DOT. */
+  function shownAndTooltip(dot: string): [string, string | undefined] {
+    const m = dot.match(/ {2}n0 \[label="\{ (.*) \| data [^"]*" shape=record(?: tooltip="(.*)")?\]\n/);
+    expect(m).not.toBeNull();
+    return [m![1], m![2]];
+  }
+
+  test(`a label longer than DEFAULT_MAX_LABEL_LENGTH (${DEFAULT_MAX_LABEL_LENGTH}) shows cut with "…"; the DOT keeps it whole as the tooltip`, async () => {
+    expect(DEFAULT_MAX_LABEL_LENGTH).toBe(64);
+    const label = "x".repeat(100_000);
+    const drawing = drawDot(new Value(2, { label }).mul(3));
+    expect(shownAndTooltip(drawing.toDot())).toEqual([`${"x".repeat(63)}…`, label]);
+    const svg = await drawing.toSvg();
+    expectWellFormed(svg);
+    expect(svgTexts(svg)).toContain(`${"x".repeat(63)}…`);
+    expect(svgTooltips(svg)).toEqual([label]); // a viewer shows the whole label on hover
+    // The box fits the shortened text: the picture is a few hundred points wide, not 1.4 million.
+    const width = Number(svg.match(/<svg width="(\d+)pt"/)![1]);
+    expect(width).toBeGreaterThan(300);
+    expect(width).toBeLessThan(1200);
+  });
+
+  test("up to the bound a label is drawn as written, with no tooltip; one character more and it is cut", () => {
+    const at = "a".repeat(64);
+    expect(shownAndTooltip(drawDot(new Value(1, { label: at })).toDot())).toEqual([at, undefined]);
+    expect(shownAndTooltip(drawDot(new Value(1, { label: at + "b" })).toDot())).toEqual([`${"a".repeat(63)}…`, at + "b"]);
+  });
+
+  test("the cut falls between user-perceived characters: emoji with modifiers and accents stay whole", () => {
+    const family = "👨‍👩‍👧"; // three people joined by zero-width joiners: one character, 8 UTF-16 units
+    const label = family.repeat(40) + "é".normalize("NFD").repeat(40);
+    const [shown] = shownAndTooltip(drawDot(new Value(1, { label })).toDot());
+    expect(shown).toBe(family.repeat(40) + "é".normalize("NFD").repeat(23) + "…");
+  });
+
+  test("maxLabelLength sets the bound (Infinity: never cut); line breaks count; special characters are escaped in both places", async () => {
+    const v = new Value(1, { label: "abcdefgh" });
+    expect(shownAndTooltip(drawDot(v, { maxLabelLength: 5 }).toDot())).toEqual(["abcd…", "abcdefgh"]);
+    expect(shownAndTooltip(drawDot(v, { maxLabelLength: 8 }).toDot())).toEqual(["abcdefgh", undefined]);
+    expect(shownAndTooltip(drawDot(v, { maxLabelLength: 1 }).toDot())).toEqual(["…", "abcdefgh"]);
+    const long = "y".repeat(1000);
+    expect(shownAndTooltip(drawDot(new Value(1, { label: long }), { maxLabelLength: Infinity }).toDot())).toEqual([long, undefined]);
+    expect(shownAndTooltip(drawDot(new Value(1, { label: "a\nb\nc\nd" }), { maxLabelLength: 4 }).toDot())).toEqual(["a\\nb…", "a\\nb\\nc\\nd"]);
+    // DOT syntax, entities and Graphviz's escapes in a cut label: the picture shows its
+    // beginning, the tooltip all of it, as text (control characters as their symbols).
+    const special = '"] ; n0 -> n1 [label="{|}<>\\ & &amp; \\N \\G \\\\N \\l \\n end\\';
+    const drawing = drawDot(new Value(1, { label: `${special}\ttab\nline` }).mul(2), { maxLabelLength: 20 });
+    const svg = await drawing.toSvg();
+    expectWellFormed(svg);
+    expect(svgTexts(svg)).toContain(`${special.slice(0, 19)}…`);
+    expect(svgTooltips(svg)).toEqual([`${special}\u2409tab\nline`]);
+  });
+
+  test("maxLabelLength must be a whole number of at least 1", () => {
+    const { L } = walkthrough();
+    for (const bad of [0, -1, 2.5, NaN, "64", null]) {
+      expect(() => drawDot(L, { maxLabelLength: bad as never })).toThrow(/drawDot: maxLabelLength must be a whole number of at least 1 \(or Infinity\), got /);
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MLP, Value, makeMoons } from "micrograd-ts";
-import { decisionBoundary } from "../node/index.js";
+import { decisionBoundary, DEFAULT_MAX_GRID_POINTS } from "../node/index.js";
 import { moonsDemo } from "../examples/moons.ts";
 
 const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337, labels: "signed" });
@@ -81,5 +81,44 @@ describe("decisionBoundary: the demo's picture (vega-lite, SVG and PNG)", () => 
     expect(() => decisionBoundary(() => ({}) as never, X, y)).toThrow(/must return a Value or a number/);
     expect(() => decisionBoundary(linear, X, y.map((v, i) => (i === 0 ? 2 : v)))).toThrow(/two classes/);
     expect(() => decisionBoundary(linear, X, y, { step: 0 })).toThrow(/step must be a positive number/);
+    expect(() => decisionBoundary(linear, X, y, { margin: -1 })).toThrow("decisionBoundary: margin must be a number of at least 0, got -1");
+    expect(() => decisionBoundary(linear, X, y, { width: 0 })).toThrow("decisionBoundary: width must be a positive number of pixels, got 0");
+    expect(() => decisionBoundary(linear, X, y, { height: Infinity })).toThrow("decisionBoundary: height must be a positive number of pixels, got Infinity");
+    expect(() => decisionBoundary(linear, X, y, { maxGridPoints: 0 })).toThrow("decisionBoundary: maxGridPoints must be a whole number of at least 1 (or Infinity), got number 0");
+  });
+});
+
+describe("decisionBoundary: sizes are bounded", () => {
+  it(`a step so small that the grid passes maxGridPoints (default ${DEFAULT_MAX_GRID_POINTS.toLocaleString("en-US")}) is refused before the model runs, with a step that fits`, () => {
+    expect(DEFAULT_MAX_GRID_POINTS).toBe(100_000);
+    let calls = 0;
+    const counted = (p: number[]) => (calls++, p[0] - 0.5);
+    const fine = () => decisionBoundary(counted, X, y, { step: 0.001 });
+    expect(fine).toThrow(/^decisionBoundary: the grid would have [\d,]+ x [\d,]+ = [\d,]+ points at step 0\.001, more than maxGridPoints = 100,000 \(each is a call of the model and a rectangle in the picture\)\. Use a larger step \(step: [\d.]+ fits\), or raise the bound: \{ maxGridPoints: \d+ \}\.$/);
+    expect(calls).toBe(0);
+    const message = (() => {
+      try {
+        fine();
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })()!;
+    const [nx, ny, total] = message.match(/have ([\d,]+) x ([\d,]+) = ([\d,]+) points/)!.slice(1).map((t) => Number(t.replaceAll(",", "")));
+    expect(nx * ny).toBe(total);
+    // The step it suggests fits, and the bound it names lets the original through.
+    const step = Number(message.match(/step: ([\d.]+) fits/)![1]);
+    const fitted = decisionBoundary(linear, X, y, { step });
+    expect(fitted.grid.length).toBeLessThanOrEqual(100_000);
+    expect(fitted.grid.length).toBeGreaterThan(80_000);
+    // The bound is exact.
+    const n = decisionBoundary(linear, X, y).grid.length;
+    expect(decisionBoundary(linear, X, y, { maxGridPoints: n }).grid).toHaveLength(n);
+    expect(() => decisionBoundary(linear, X, y, { maxGridPoints: n - 1 })).toThrow(`= ${n} points at step 0.25, more than maxGridPoints = ${n - 1}`);
+  });
+
+  it("a PNG past the raster bound is refused with its size, as drawDot's are", async () => {
+    const wide = decisionBoundary(linear, X, y, { width: 20_000 });
+    await expect(wide.toPng()).rejects.toThrow(/^decisionBoundary\(\.\.\.\)\.toPng\(\): the PNG would be [\d,]+ x [\d,]+ pixels \(at scale 2\), more than maxSide = 16,384 pixels a side/);
+    expect((await wide.toSvg()).length).toBeGreaterThan(1000);
   });
 });
