@@ -23,6 +23,12 @@ export interface DrawOptions {
    * in user-perceived characters (an emoji with its modifiers is one), line breaks included.
    */
   maxLabelLength?: number;
+  /**
+   * The most nodes Graphviz may have to place (default DEFAULT_MAX_LAYOUT_SIZE), counting the
+   * bends of edges that skip columns (a Value used far from where it was made) as dot does; a
+   * graph of a few hundred Values can have tens of thousands. Past it drawDot refuses.
+   */
+  maxLayoutSize?: number;
 }
 
 /**
@@ -38,7 +44,22 @@ export const DEFAULT_MAX_NODES = 2000;
  */
 export const DEFAULT_MAX_LABEL_LENGTH = 64;
 
-const OPTION_NAMES = ["rankdir", "maxNodes", "maxLabelLength"];
+/**
+ * Room for the demo's MLP(2, [16, 16, 1]) on one input (about 5,800: 1,649 nodes and 4,100
+ * bends, about 1.5 s); at 26,000 (one input used by each of 160 terms of a sum) Graphviz took
+ * about 7 s, at 100,000 25 s.
+ */
+export const DEFAULT_MAX_LAYOUT_SIZE = 20_000;
+
+/**
+ * Graph attributes that bound Graphviz's network-simplex passes (placing columns and rows) to
+ * 2 iterations per node: unbounded, a sum of 80 terms that all use one input (242 Values) took
+ * 10 to 22 s, bounded 0.5 s. Pictures that converge sooner (the walkthrough, the demo's MLP)
+ * come out the same, byte for byte.
+ */
+const LAYOUT_LIMITS = "nslimit=2 nslimit1=2";
+
+const OPTION_NAMES = ["rankdir", "maxNodes", "maxLabelLength", "maxLayoutSize"];
 
 export interface SaveOptions {
   /** PNG only: pixels per SVG pixel; 1 is Graphviz's own 96 dpi, the default 2 suits high-density screens. */
@@ -111,7 +132,7 @@ export class Drawing {
  */
 export function drawDot(root: Value | readonly Value[], options: DrawOptions = {}): Drawing {
   const roots = checkRoots(root);
-  const { rankdir, maxNodes, maxLabelLength } = checkOptions(options);
+  const { rankdir, maxNodes, maxLabelLength, maxLayoutSize } = checkOptions(options);
 
   // Trace order: children before parents, as backward() walks it in reverse, so node ids do
   // not depend on memory addresses or on anything but the graph itself.
@@ -125,8 +146,10 @@ export function drawDot(root: Value | readonly Value[], options: DrawOptions = {
     }
     if (order.length > maxNodes) throw tooLarge(order.length, maxNodes, roots.length > 1);
   }
+  const layout = layoutSize(order, ids);
+  if (layout.size > maxLayoutSize) throw layoutTooLarge(layout, order.length, maxLayoutSize);
 
-  const lines = ["digraph {", `  graph [rankdir=${rankdir}]`];
+  const lines = ["digraph {", `  graph [rankdir=${rankdir} ${LAYOUT_LIMITS}]`];
   const edges: string[] = [];
   let opCount = 0;
   for (let i = 0; i < order.length; i++) {
@@ -164,23 +187,24 @@ function checkRoots(root: unknown): Value[] {
   throw new TypeError(`${what}, got ${describe(root)}`);
 }
 
-function checkOptions(options: unknown): { rankdir: Rankdir; maxNodes: number; maxLabelLength: number } {
+function checkOptions(options: unknown): { rankdir: Rankdir; maxNodes: number; maxLabelLength: number; maxLayoutSize: number } {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new TypeError(`drawDot(root, options): options must be an object like { rankdir: "TB" }, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.includes(key)) {
       const hint = key === "format" ? " (the file format follows the extension given to save(path))" : "";
-      throw new TypeError(`drawDot(root, options): unknown option "${key}"${hint}; the options are rankdir ("LR" or "TB"), maxNodes and maxLabelLength`);
+      throw new TypeError(`drawDot(root, options): unknown option "${key}"${hint}; the options are rankdir ("LR" or "TB"), maxNodes, maxLabelLength and maxLayoutSize`);
     }
   }
-  const { rankdir = "LR", maxNodes = DEFAULT_MAX_NODES, maxLabelLength = DEFAULT_MAX_LABEL_LENGTH } = options as DrawOptions;
+  const { rankdir = "LR", maxNodes = DEFAULT_MAX_NODES, maxLabelLength = DEFAULT_MAX_LABEL_LENGTH, maxLayoutSize = DEFAULT_MAX_LAYOUT_SIZE } = options as DrawOptions;
   if (rankdir !== "LR" && rankdir !== "TB") {
     throw new RangeError(`drawDot: rankdir must be "LR" (left to right, the default) or "TB" (top to bottom), got ${describe(rankdir)}`);
   }
   checkBound("drawDot", "maxNodes", maxNodes);
   checkBound("drawDot", "maxLabelLength", maxLabelLength);
-  return { rankdir, maxNodes, maxLabelLength };
+  checkBound("drawDot", "maxLayoutSize", maxLayoutSize);
+  return { rankdir, maxNodes, maxLabelLength, maxLayoutSize };
 }
 
 /** @internal A size bound given as an option: a whole number of at least 1, or Infinity for none. */
@@ -196,6 +220,50 @@ function tooLarge(count: number, maxNodes: number, several: boolean): RangeError
     `drawDot: ${size}, more than maxNodes = ${maxNodes.toLocaleString("en-US")}. Graphviz would take minutes ` +
       `(it cannot be interrupted) and the picture would be unreadable. Draw a smaller expression ` +
       `(e.g. one neuron or one data point's loss), or raise the limit: drawDot(root, { maxNodes: ${count} }).`,
+  );
+}
+
+/** What Graphviz's dot will have to place: Values, op nodes and the bends of long edges. */
+interface LayoutSize {
+  size: number;
+  ops: number;
+  bends: number;
+}
+
+/**
+ * About how many nodes dot places. It puts nodes in columns (operands, op, result: two columns
+ * per op) and breaks an edge that skips columns into a bend per column, and its time grows
+ * faster than linearly with all of them. Columns are counted as dot starts them: each result
+ * right after its latest operand, each leaf right before its first use. A Value used far from
+ * where it was made (an input in every term of a long sum) adds a long edge per use.
+ */
+function layoutSize(order: readonly Value[], ids: ReadonlyMap<Value, number>): LayoutSize {
+  const column = new Float64Array(order.length);
+  const operands: number[][] = order.map((v) => v.children.map((c) => ids.get(c)!));
+  let ops = 0;
+  for (let i = 0; i < order.length; i++) {
+    if (operands[i].length === 0) continue;
+    ops++;
+    let latest = 0;
+    for (const c of operands[i]) latest = Math.max(latest, column[c]);
+    column[i] = latest + 2;
+  }
+  const leaf = operands.map((o) => o.length === 0);
+  const firstUse = new Float64Array(order.length).fill(Infinity);
+  for (let i = 0; i < order.length; i++) for (const c of operands[i]) firstUse[c] = Math.min(firstUse[c], column[i] - 2);
+  for (let i = 0; i < order.length; i++) if (leaf[i] && firstUse[i] !== Infinity) column[i] = firstUse[i];
+  let bends = 0;
+  for (let i = 0; i < order.length; i++) for (const c of operands[i]) bends += Math.max(0, column[i] - column[c] - 2);
+  return { size: order.length + ops + bends, ops, bends };
+}
+
+function layoutTooLarge(layout: LayoutSize, values: number, maxLayoutSize: number): RangeError {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return new RangeError(
+    `drawDot: Graphviz would have to place about ${n(layout.size)} nodes (${n(values)} values, ${n(layout.ops)} ops and ${n(layout.bends)} bends ` +
+      `of edges that skip columns: values used far from where they were made), more than maxLayoutSize = ${n(maxLayoutSize)}. ` +
+      `Graphviz's time grows faster than that count, it cannot be interrupted, and the picture would be unreadable. ` +
+      `Draw a smaller expression, or raise the limit: drawDot(root, { maxLayoutSize: ${layout.size} }).`,
   );
 }
 

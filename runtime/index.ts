@@ -28,4 +28,4 @@ export { makeMoons, linspace, RandomState, numpyRandom, type MoonsOptions, type 
 // The operator helpers that the transforms emit (not meant to be called by hand).
 export { opAdd, opSub, opMul, opDiv, opPow, opNeg, opMod, opLt, opGt, opLe, opGe, opBitwise, opBitNot, opPlus } from "./dispatch.js";
 export { print, pyStr, sum } from "./python.js";
-export { drawDot, Drawing, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH, type DrawOptions, type SaveOptions, type Rankdir } from "./draw.js";
+export { drawDot, Drawing, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE, type DrawOptions, type SaveOptions, type Rankdir } from "./draw.js";

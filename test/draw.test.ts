@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
-import { Value, drawDot, add, mul, tanh, pow, relu, exp, neg, div, sub, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH } from "micrograd-ts";
+import { Value, drawDot, add, mul, tanh, pow, relu, exp, neg, div, sub, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE } from "micrograd-ts";
 import { walkthrough } from "./draw.helpers.js";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -104,7 +104,7 @@ describe("what the records show", () => {
     expect(drawDot(y).toDot()).toBe(
       [
         "digraph {",
-        "  graph [rankdir=LR]",
+        "  graph [rankdir=LR nslimit=2 nslimit1=2]",
         '  n0 [label="{ data 1.5000 | grad 0.0000 }" shape=record]',
         '  n1 [label="{ data 2.0000 | grad 0.0000 }" shape=record]',
         '  n2 [label="{ data 3.0000 | grad 0.0000 }" shape=record]',
@@ -309,10 +309,10 @@ describe("determinism", () => {
 describe("options and errors", () => {
   test('rankdir is "LR" by default; "TB" lays the graph out top to bottom', async () => {
     const { L } = walkthrough();
-    expect(drawDot(L).toDot()).toContain("  graph [rankdir=LR]\n");
+    expect(drawDot(L).toDot()).toContain("  graph [rankdir=LR nslimit=2 nslimit1=2]\n");
     expect(drawDot(L, { rankdir: "LR" }).toDot()).toBe(drawDot(L).toDot());
     const tb = drawDot(L, { rankdir: "TB" });
-    expect(tb.toDot()).toContain("  graph [rankdir=TB]\n");
+    expect(tb.toDot()).toContain("  graph [rankdir=TB nslimit=2 nslimit1=2]\n");
     const size = (svg: string) => svg.match(/<svg width="(\d+)pt" height="(\d+)pt"/)!.slice(1).map(Number);
     const [lrW, lrH] = size(await drawDot(L).toSvg());
     const [tbW, tbH] = size(await tb.toSvg());
@@ -377,13 +377,67 @@ describe("options and errors", () => {
     // x + x, 70,000 times: 140,000 edges (more than a function call can take as arguments).
     let x = new Value(1);
     for (let i = 0; i < 70_000; i++) x = x.add(x);
-    const drawing = drawDot(x, { maxNodes: Infinity });
+    const drawing = drawDot(x, { maxNodes: Infinity, maxLayoutSize: Infinity });
     expect([drawing.valueCount, drawing.opCount]).toEqual([70_001, 70_000]);
     const lines = drawing.toDot().split("\n");
     expect(lines).toHaveLength(2 + 70_001 + 2 * 70_000 + 140_000 + 2);
     expect(lines.slice(-4)).toEqual(["  n69999 -> n70000_op", "  n69999 -> n70000_op", "}", ""]);
     expect(lines.at(-5)).toBe("  n69998 -> n69999_op");
     expect(lines[2 + 70_001 + 2 * 70_000 - 3]).toBe('  n70000 [label="{ data inf | grad 0.0000 }" shape=record]');
+  });
+
+  /** x * 0 + x * 1 + ... + x * (n-1): one input used by every term of a long sum. */
+  function sharedInputSum(n: number): Value {
+    const x = new Value(1, { label: "x" });
+    let s = new Value(0);
+    for (let i = 0; i < n; i++) s = s.add(x.mul(i));
+    return s;
+  }
+
+  test(`a graph of few values but many long edges is refused before layout (maxLayoutSize, default ${DEFAULT_MAX_LAYOUT_SIZE.toLocaleString("en-US")})`, () => {
+    // 902 values, well under maxNodes, but each use of x reaches further along the sum: unbounded,
+    // Graphviz took minutes on it.
+    expect(DEFAULT_MAX_LAYOUT_SIZE).toBe(20_000);
+    const s = sharedInputSum(300);
+    expect(() => drawDot(s)).toThrow(
+      "drawDot: Graphviz would have to place about 91,202 nodes (902 values, 600 ops and 89,700 bends of edges that skip columns: " +
+        "values used far from where they were made), more than maxLayoutSize = 20,000. Graphviz's time grows faster than that count, " +
+        "it cannot be interrupted, and the picture would be unreadable. Draw a smaller expression, or raise the limit: drawDot(root, { maxLayoutSize: 91202 }).",
+    );
+    expect(drawDot(s, { maxLayoutSize: 91_202 }).valueCount).toBe(902);
+  });
+
+  test("the layout size counts values, ops and one bend per column an edge skips", () => {
+    const size = (root: Value) => Number(/about ([\d,]+) nodes/.exec((() => {
+      try {
+        drawDot(root, { maxLayoutSize: 1 });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "";
+    })())![1].replaceAll(",", ""));
+    expect(size(walkthrough().L)).toBe(10); // 7 values, 3 ops, every edge to the next column
+    // 0 + x * 0 + x * 1: 8 values, 4 ops. Leaves sit just before their first use; x * 1 is made
+    // in column 2 (as early as it can be) and used in the op of column 5: 2 bends.
+    expect(size(sharedInputSum(2))).toBe(8 + 4 + 2);
+    // Each further term adds two columns to every later term's edge.
+    expect(size(sharedInputSum(80))).toBe(242 + 160 + 6320);
+    expect(drawDot(sharedInputSum(80)).valueCount).toBe(242); // under the default: drawn
+  });
+
+  test("the DOT bounds Graphviz's network-simplex passes (nslimit), so such a graph lays out", async () => {
+    const drawing = drawDot(sharedInputSum(80));
+    expect(drawing.toDot()).toContain("  graph [rankdir=LR nslimit=2 nslimit1=2]\n");
+    const svg = await drawing.toSvg();
+    expectWellFormed(svg);
+    expect(svgTexts(svg).filter((t) => t.startsWith("data "))).toHaveLength(242);
+  });
+
+  test("maxLayoutSize must be a whole number of at least 1", () => {
+    const { L } = walkthrough();
+    for (const bad of [0, -1, 0.5, NaN, "20000", null]) {
+      expect(() => drawDot(L, { maxLayoutSize: bad as never })).toThrow(/drawDot: maxLayoutSize must be a whole number of at least 1 \(or Infinity\), got /);
+    }
   });
 
   test("maxNodes must be a whole number of at least 1", () => {

@@ -87,6 +87,24 @@ describe("where the cache lives", () => {
     expect(readdirSync(tmp).sort()).toEqual(["proj"]); // nothing in TMPDIR, no per-user cache
   });
 
+  test("a cache folder an earlier version left readable (0755) is made private; a MICROGRAD_TS_CACHE folder is left as it is", () => {
+    const project = join(tmp, "proj");
+    const folder = join(project, "node_modules", ".cache", "micrograd-ts");
+    const old = write(join(folder, "ab", "cdef.js"), "// an entry of the old layout, with the source inside\n");
+    chmodSync(folder, 0o755);
+    chmodSync(old, 0o644);
+    const file = write(join(project, "prog.ts"), PROGRAM);
+    expect(run(file).stdout).toBe(OUTPUT);
+    expect(mode(folder)).toBe(0o700);
+    expect(entries(folder)).toHaveLength(1);
+    const mine = join(tmp, "mine");
+    mkdirSync(mine, { mode: 0o755 });
+    chmodSync(mine, 0o755);
+    expect(run(file, { MICROGRAD_TS_CACHE: mine }).stdout).toBe(OUTPUT);
+    expect(mode(mine)).toBe(0o755);
+    expect(mode(entries(mine)[0]!)).toBe(0o600);
+  });
+
   test("a file in no project caches in ~/.cache/micrograd-ts, created 0700; never in the temp folder", () => {
     const file = write(join(tmp, "loose", "prog.ts"), PROGRAM);
     const r = run(file);

@@ -18,7 +18,7 @@
 // as they are.
 
 import { createHash, randomBytes } from "node:crypto";
-import { constants, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import { open, rename, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
@@ -55,8 +55,9 @@ export class CompileCache {
     this.settings = settings;
   }
 
-  /** The entry key of one compilation: every input that shapes the output. */
+  /** The entry key of one compilation: every input that shapes the output ("" when there is no cache). */
   key(filename: string, source: string, inputs: Record<string, unknown>): string {
+    if (this.folderFor(filename) === null) return "";
     this.fingerprint ??= this.settings.fingerprint();
     return createHash("sha256").update(this.fingerprint).update("\0").update(JSON.stringify({ filename, ...inputs })).update("\0").update(source).digest("hex");
   }
@@ -120,12 +121,12 @@ export class CompileCache {
     }
     const project = findProject(sourceDir);
     if (project !== null) {
-      const place = this.place(join(project, "node_modules", ".cache", NAME));
+      const place = this.place(join(project, "node_modules", ".cache", NAME), true);
       if ("path" in place) return place.path;
     }
     const user = userCacheRoot(this.settings.env);
     if (user === null) return this.noCache("no per-user cache folder (HOME is not set)");
-    const place = this.place(join(user, NAME));
+    const place = this.place(join(user, NAME), true);
     return "path" in place ? place.path : this.noCache(place.problem);
   }
 
@@ -137,11 +138,12 @@ export class CompileCache {
     return null;
   }
 
-  private place(folder: string): Place {
+  /** The checked folder; `ours` (a folder named by this cache, not by the user): made private if it is not. */
+  private place(folder: string, ours = false): Place {
     let place = this.places.get(folder);
     if (place === undefined) {
       try {
-        place = this.prepare(folder);
+        place = this.prepare(folder, ours);
       } catch (error) {
         place = { problem: `cannot use ${folder} (${(error as { code?: string }).code ?? String(error)})` };
       }
@@ -154,7 +156,7 @@ export class CompileCache {
    * Checks the folders that exist, creates the missing ones one at a time (0700), and checks
    * the whole chain again. No recursive mkdir: on some paths (/proc/x) Node's never settles.
    */
-  private prepare(folder: string): Place {
+  private prepare(folder: string, ours: boolean): Place {
     const missing: string[] = [];
     let existing = folder;
     for (;;) {
@@ -183,7 +185,10 @@ export class CompileCache {
       }
     }
     const after = this.unsafe(folder, real, true);
-    return after ? { problem: after } : { path: real };
+    if (after) return { problem: after };
+    // Earlier versions made it 0755, with entries anyone could read.
+    if (ours && this.uid !== undefined && (lstatSync(real).mode & 0o077) !== 0) chmodSync(real, 0o700);
+    return { path: real };
   }
 
   /**
