@@ -170,8 +170,21 @@ describe("the playground in Chromium", () => {
     const { page, errors } = await open(await toHash({ code: `setTimeout(() => { for (let id = 0; id < 100; id++) postMessage(${forged}); });` }));
     await page.waitForFunction(() => document.getElementById("graph-title")?.textContent?.startsWith("forged"));
     expect(await page.title()).toBe("micrograd-ts playground");
-    expect(await page.locator("#graph script, #graph a, #graph [onload]").count()).toBe(0);
-    expect(await page.locator("#graph g.node text").allTextContents()).toEqual(["grad 0.0000"]);
+    expect(await page.locator("#graph script, #graph a, #graph [onload], #graph [href], #graph [xlink\\:href]").count()).toBe(0);
+    expect(await page.evaluate(() => document.querySelector("#graph")!.innerHTML.includes("javascript:"))).toBe(false);
+    // the link's own content stays (Graphviz's tooltip links hold a node's box and text)
+    expect(await page.locator("#graph g.node text").allTextContents()).toEqual(["grad 0.0000", "x"]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("a node with a long label keeps its box and numbers, the label shortened, the whole label as its tooltip", async () => {
+    const { page, errors } = await open();
+    const long = "w".repeat(100);
+    expect(await typeProgram(page, ['import { Value } from "micrograd-ts";', `const w = new Value(2.0, { label: "${long}" });`, "const y = w * w;", "y.backward();"])).toBe("done");
+    const shown = `${"w".repeat(63)}…`;
+    expect(await records(page)).toEqual(["data 4.0000 | grad 1.0000", `${shown} | data 2.0000 | grad 4.0000`]);
+    expect(await page.locator("#graph g.node title", { hasText: long }).count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -130,11 +130,24 @@ const SVG_ELEMENTS = new Set(["svg", "g", "title", "polygon", "polyline", "path"
 /**
  * The SVG comes from the worker, which runs whatever program a link holds: only Graphviz's
  * elements are kept, and no attribute that runs code or points elsewhere (on…, href).
+ * Graphviz wraps a node that has a tooltip (drawDot's shortened long labels) in an `<a>`: the
+ * link is unwrapped, its children kept, and its tooltip becomes a `<title>` the browser shows.
  */
 function sanitize(text: string): Element {
   const svg = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
   if (svg.nodeName !== "svg") throw new Error("Graphviz returned no SVG");
   for (const el of [svg, ...svg.querySelectorAll("*")]) {
+    if (el.nodeName === "a" && el.parentNode) {
+      const tooltip = el.getAttribute("xlink:title") ?? el.getAttribute("title");
+      const parent = el.parentNode;
+      el.replaceWith(...el.childNodes);
+      if (tooltip) {
+        const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+        title.textContent = tooltip;
+        parent.appendChild(title);
+      }
+      continue;
+    }
     if (!SVG_ELEMENTS.has(el.nodeName)) {
       el.remove();
       continue;
