@@ -36,6 +36,10 @@ interface State extends PluginPass {
 interface FileState {
   /** Each helper used: the module constant the calls use, and the imported binding it holds. */
   helpers: Map<string, { alias: BabelTypes.Identifier; imported: Expression }>;
+  /** Helpers called from code of the module body (they get module constants). */
+  moduleHelpers: Set<string>;
+  /** Helpers called inside each top-level function declaration (they get constants of its own). */
+  functionHelpers: Map<NodePath<BabelTypes.FunctionDeclaration>, Set<string>>;
   program: NodePath<BabelTypes.Program>;
   positions: Positions;
   file: string;
@@ -70,41 +74,84 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
   // the runtime and its Node part (drawDot's files, datasets): both hand out Values
   const optIn = new Set([RUNTIME_MODULE, `${RUNTIME_MODULE}/node`, importSource, ...(options.optInModules ?? [])]);
 
-  function helper(fs: FileState, name: string): Expression {
+  function helper(fs: FileState, name: string): { alias: BabelTypes.Identifier; imported: Expression } {
     let h = fs.helpers.get(name);
     if (!h) {
       const alias = fs.program.scope.generateUidIdentifier(name);
       h = { alias, imported: addNamed(fs.program, name, importSource, { nameHint: name }) as Expression };
       fs.helpers.set(name, h);
     }
-    return t.cloneNode(h.alias);
+    return h;
   }
 
   /**
-   * The calls go through module constants (`const _opMul = _opMul2;`), not the imported
-   * bindings themselves: V8 folds a module constant into the calling code and inlines the
-   * helper's fast path, which makes number-only code about as fast as untransformed code; calls
-   * through an import binding it does not fold (measured in bench/dispatch.mjs: 1.6 times slower).
+   * The callee of a helper call at `path`. The calls go through constants (`const _opMul =
+   * _opMul2;`), not the imported bindings themselves: V8 folds a constant into the calling code
+   * and inlines the helper's fast path, which makes number-only code as fast as untransformed
+   * code; calls through an import binding it does not fold (bench/dispatch.mjs: 1.6 to 2 times
+   * slower). A module constant is in its temporal dead zone until the module body reaches it,
+   * and a hoisted function declaration can run before that (called from a module of an import
+   * cycle, or from code above an import); so a top-level function declaration declares its own
+   * constants at the start of its body, and its parameter defaults, which run before that
+   * body, call the imported bindings.
    */
+  function callee(fs: FileState, name: string, path: NodePath): Expression {
+    const h = helper(fs, name);
+    const early = hoistedFunction(path);
+    if (!early) {
+      fs.moduleHelpers.add(name);
+      return t.cloneNode(h.alias);
+    }
+    if (early.inParams) return t.cloneNode(h.imported);
+    let used = fs.functionHelpers.get(early.fn);
+    if (!used) fs.functionHelpers.set(early.fn, (used = new Set()));
+    used.add(name);
+    return t.cloneNode(h.alias);
+  }
+
+  /** The top-level function declaration that `path` lies in (a function that can run before the module body), if any. */
+  function hoistedFunction(path: NodePath): { fn: NodePath<BabelTypes.FunctionDeclaration>; inParams: boolean } | null {
+    let found: { fn: NodePath<BabelTypes.FunctionDeclaration>; inParams: boolean } | null = null;
+    let child: NodePath = path;
+    for (let p = path.parentPath; p; child = p, p = p.parentPath) {
+      if (p.isFunctionDeclaration()) {
+        const parent = p.parentPath;
+        const topLevel = parent?.isProgram() || ((parent?.isExportNamedDeclaration() || parent?.isExportDefaultDeclaration()) && parent.parentPath?.isProgram());
+        if (topLevel) found = { fn: p, inParams: child.listKey === "params" };
+      }
+    }
+    return found;
+  }
+
   function declareHelpers(fs: FileState): void {
-    if (fs.helpers.size === 0) return;
-    const declaration = t.variableDeclaration(
-      "const",
-      [...fs.helpers.values()].map((h) => t.variableDeclarator(h.alias, h.imported)),
-    );
+    const declaration = (names: Iterable<string>, value: (h: { imported: Expression }) => Expression) =>
+      t.variableDeclaration(
+        "const",
+        [...names].map((name) => {
+          const h = fs.helpers.get(name)!;
+          return t.variableDeclarator(t.cloneNode(h.alias), value(h));
+        }),
+      );
+    for (const [fn, names] of fs.functionHelpers) fn.get("body").unshiftContainer("body", declaration(names, (h) => t.cloneNode(h.imported)));
+    if (fs.moduleHelpers.size === 0) return;
+    // First in the module body, before any code: imports are bound before the body runs, and
+    // CommonJS requires of the helpers are the first statements.
+    const ordered = [...fs.helpers.keys()].filter((name) => fs.moduleHelpers.has(name));
+    const moduleDeclaration = declaration(ordered, (h) => t.cloneNode(h.imported));
     const importedNames = new Set([...fs.helpers.values()].flatMap((h) => (h.imported.type === "Identifier" ? [h.imported.name] : [])));
     const body = fs.program.get("body");
     let last = -1;
-    body.forEach((stmt, i) => {
-      if (stmt.isImportDeclaration()) last = i;
-      else if (stmt.isVariableDeclaration() && stmt.node.declarations.some((d) => d.id.type === "Identifier" && importedNames.has(d.id.name))) last = i;
-    });
-    if (last < 0) fs.program.unshiftContainer("body", declaration);
-    else body[last]!.insertAfter(declaration);
+    for (const [i, stmt] of body.entries()) {
+      if (stmt.isImportDeclaration() || (stmt.isVariableDeclaration() && stmt.node.declarations.some((d) => d.id.type === "Identifier" && importedNames.has(d.id.name)))) last = i;
+      else break;
+    }
+    if (last < 0) fs.program.unshiftContainer("body", moduleDeclaration);
+    else body[last]!.insertAfter(moduleDeclaration);
   }
 
-  function call(fs: FileState, name: string, args: Expression[], like: Node, result: "value" | "other"): BabelTypes.CallExpression {
-    const node = t.callExpression(helper(fs, name), args);
+  function call(fs: FileState, name: string, args: Expression[], path: NodePath, result: "value" | "other"): BabelTypes.CallExpression {
+    const like = path.node;
+    const node = t.callExpression(callee(fs, name, path), args);
     node.loc = like.loc;
     node.start = like.start;
     node.end = like.end;
@@ -259,7 +306,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     }
     let property = left.property as Expression | BabelTypes.PrivateName;
     let readProperty = t.cloneNode(property);
-    if (left.computed && !t.isLiteral(property) && !scope.isStatic(property)) {
+    if (left.computed && !repeatable(property)) {
       const tmp = scope.generateUidIdentifierBasedOnNode(property);
       scope.push({ id: tmp });
       property = t.assignmentExpression("=", tmp, property as Expression);
@@ -269,6 +316,29 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     const read = t.memberExpression(readObject as Expression, readProperty, left.computed);
     write.loc = read.loc = left.loc;
     return { write, read };
+  }
+
+  /**
+   * Whether evaluating a key a second time gives the same key with no effect: only an identifier
+   * (nothing runs between the write target's evaluation and the read that repeats it) and a
+   * literal with no sub-expression. A template literal with `${…}` runs code; `this` is never a
+   * computed key worth a temporary but is safe too.
+   */
+  function repeatable(node: Node): boolean {
+    switch (node.type) {
+      case "Identifier":
+      case "ThisExpression":
+      case "StringLiteral":
+      case "NumericLiteral":
+      case "BigIntLiteral":
+      case "BooleanLiteral":
+      case "NullLiteral":
+        return true;
+      case "TemplateLiteral":
+        return node.expressions.length === 0;
+      default:
+        return false;
+    }
   }
 
   /** The file's state when it opted in and the node is not an enum member (constants the TypeScript preset folds). */
@@ -291,11 +361,11 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
         const left = node.left as Expression;
         if (supported) {
-          path.replaceWith(call(fs, supported.dispatch, [left, node.right], node, "value"));
+          path.replaceWith(call(fs, supported.dispatch, [left, node.right], path, "value"));
         } else {
           const at = where(fs, operatorOffset(fs, node.left.end, op));
           const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(op), left, node.right, at] : [left, node.right, at];
-          path.replaceWith(call(fs, unsupported!.dispatch!, args, node, "other"));
+          path.replaceWith(call(fs, unsupported!.dispatch!, args, path, "other"));
         }
       },
     },
@@ -309,9 +379,9 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (!supported && !unsupported?.dispatch) return;
         if (canSkip(fs, path.get("argument"))) return;
         if (supported) {
-          path.replaceWith(call(fs, supported.dispatch, [node.argument], node, "value"));
+          path.replaceWith(call(fs, supported.dispatch, [node.argument], path, "value"));
         } else {
-          path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], node, "other"));
+          path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], path, "other"));
         }
       },
     },
@@ -330,11 +400,11 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         const { write, read } = splitTarget(path);
         let value: BabelTypes.CallExpression;
         if (supported) {
-          value = call(fs, supported.dispatch, [read, node.right], node, "value");
+          value = call(fs, supported.dispatch, [read, node.right], path, "value");
         } else {
           const at = where(fs, operatorOffset(fs, node.left.end, op));
           const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(base), read, node.right, at] : [read, node.right, at];
-          value = call(fs, unsupported!.dispatch!, args, node, "other");
+          value = call(fs, unsupported!.dispatch!, args, path, "other");
         }
         const assignment = t.assignmentExpression("=", write, value);
         assignment.loc = node.loc;
@@ -360,6 +430,8 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           const filename = state.filename ?? state.file.opts.filename ?? "";
           const fs: FileState = {
             helpers: new Map(),
+            moduleHelpers: new Set(),
+            functionHelpers: new Map(),
             program,
             positions: new Positions(state.file.code),
             file: filename ? relativeName(filename, state.file.opts.cwd ?? "") : "<input>",
