@@ -38,7 +38,7 @@ describe("node --import micrograd-ts/register", () => {
   test("a Value at an unsupported operator: TypeError with the position, stack trace into the .ts", () => {
     const r = run("test/fixtures/register/throws.ts", ["--import", "micrograd-ts/register"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("TypeError: test/fixtures/register/throws.ts:11:19: the operator < is not supported on a Value");
+    expect(r.stderr).toContain("TypeError: test/fixtures/register/throws.ts:11:19: Values cannot be compared with <: compare their numbers, a.data < b.data.");
     // the frame of the caller, mapped back through the inline source map
     expect(r.stderr).toMatch(/at .*test\/fixtures\/register\/throws\.ts:11:\d+/);
   });

@@ -10,7 +10,7 @@
 
 import type { NodePath, PluginObj, PluginPass, types as BabelTypes, Visitor } from "@babel/core";
 import { addNamed } from "@babel/helper-module-imports";
-import { BINARY, COMPOUND, RUNTIME_MODULE, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../operators.js";
+import { BINARY, CHECK_HELPERS, COMPOUND, LOOSE_EQUALITY, NUMBER_FUNCTIONS, NUMBER_GLOBAL_FUNCTIONS, RUNTIME_MODULE, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../operators.js";
 import { relativeName, Positions } from "./positions.js";
 
 type T = typeof BabelTypes;
@@ -59,6 +59,32 @@ interface FileState {
  * plugin itself made are recorded here too (the comparisons give booleans).
  */
 const NOT_VALUE = new WeakSet<Node>();
+
+/** Array methods whose callback gets the element's index, and which parameter that is. */
+const INDEX_PARAMETER: Record<string, number> = { map: 1, forEach: 1, filter: 1, some: 1, every: 1, find: 1, findIndex: 1, findLast: 1, findLastIndex: 1, flatMap: 1, reduce: 2, reduceRight: 2 };
+
+/** `i` in `xs.map((x, i) => …)`, `xs.reduce((s, x, i) => …)`, `Array.from(…, (_, i) => …)`: an index, a number. */
+function isIndexParam(param: NodePath): boolean {
+  const fn = param.parentPath;
+  if (!fn || !(fn.isArrowFunctionExpression() || fn.isFunctionExpression())) return false;
+  const position = fn.node.params.indexOf(param.node as BabelTypes.Identifier);
+  const call = fn.parentPath;
+  if (!call?.isCallExpression() || call.node.arguments[0] !== fn.node && !(call.node.arguments[1] === fn.node)) return false;
+  const callee = call.node.callee;
+  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return false;
+  const name = callee.property.name;
+  if (name === "from") return position === 1 && call.node.arguments[1] === fn.node && callee.object.type === "Identifier" && callee.object.name === "Array" && !call.scope.hasBinding("Array", { noGlobals: true });
+  return call.node.arguments[0] === fn.node && INDEX_PARAMETER[name] === position;
+}
+/** Update expressions already checked (the check keeps the node, which Babel visits again). */
+const CHECKED = new WeakSet<Node>();
+/** Member expressions the plugin wrote itself (the read and write of a compound assignment): their keys are evaluated already. */
+const GENERATED = new WeakSet<Node>();
+
+function isNullish(path: NodePath): boolean {
+  const node = path.node;
+  return node.type === "NullLiteral" || (node.type === "Identifier" && node.name === "undefined" && !path.scope.hasBinding("undefined", { noGlobals: true }));
+}
 
 /** Operators whose result is never a Value (a boolean, or a string for typeof). */
 const NON_VALUE_BINARY = new Set(["==", "!=", "===", "!==", "<", ">", "<=", ">=", "in", "instanceof", "%", "&", "|", "^", "<<", ">>", ">>>"]);
@@ -248,6 +274,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     if (fs.primitive.has(binding.identifier)) return true;
     if (seen.has(binding)) return true;
     if (seen.size > 24) return false;
+    if (binding.kind === "param") return binding.constant && isIndexParam(binding.path);
     if (binding.kind !== "var" && binding.kind !== "let" && binding.kind !== "const") return false;
     const decl = binding.path;
     if (!decl.isVariableDeclarator() || decl.node.id.type !== "Identifier") return false;
@@ -314,6 +341,8 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     }
     const write = t.memberExpression(object as Expression, property, left.computed);
     const read = t.memberExpression(readObject as Expression, readProperty, left.computed);
+    GENERATED.add(write);
+    GENERATED.add(read);
     write.loc = read.loc = left.loc;
     return { write, read };
   }
@@ -341,6 +370,23 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     }
   }
 
+  /** `arr[k]`, `k in o`: a key that could be a Value goes through opKey, which throws for one (it would become the string "Value(…)"). */
+  function wrapKey(fs: FileState, key: NodePath<Expression>): void {
+    if (canSkip(fs, key)) return;
+    key.replaceWith(call(fs, CHECK_HELPERS.key, [key.node, where(fs, key.node.start)], key, "other"));
+  }
+
+  /** "Math.max" for a call of a function of the language that takes numbers (not shadowed), else null. */
+  function numberFunctionName(path: NodePath<BabelTypes.CallExpression>): string | null {
+    const callee = path.node.callee;
+    const global = (name: string) => !path.scope.hasBinding(name, { noGlobals: true });
+    if (callee.type === "Identifier") return NUMBER_GLOBAL_FUNCTIONS.has(callee.name) && global(callee.name) ? callee.name : null;
+    if (callee.type !== "MemberExpression" || callee.computed || callee.object.type !== "Identifier" || callee.property.type !== "Identifier") return null;
+    const methods = NUMBER_FUNCTIONS[callee.object.name];
+    if (!methods || !global(callee.object.name)) return null;
+    return methods === "all" || methods.includes(callee.property.name) ? `${callee.object.name}.${callee.property.name}` : null;
+  }
+
   /** The file's state when it opted in and the node is not an enum member (constants the TypeScript preset folds). */
   function fileState(state: State, path: NodePath): FileState | null {
     if (!state.mg) return null;
@@ -354,11 +400,17 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (!fs) return;
         const { node } = path;
         const op = node.operator;
-        const supported = BINARY[op];
-        const unsupported = supported ? undefined : UNSUPPORTED_BINARY[op];
-        if (!supported && !unsupported?.dispatch) return;
         if (node.left.type === "PrivateName") return; // #x in obj
+        if (op === "in") {
+          wrapKey(fs, path.get("left") as NodePath<Expression>);
+          return;
+        }
+        const supported = BINARY[op];
+        const unsupported = supported ? undefined : (UNSUPPORTED_BINARY[op] ?? LOOSE_EQUALITY[op]);
+        if (!supported && !unsupported?.dispatch) return;
         if (canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
+        // `x == null` converts nothing
+        if (LOOSE_EQUALITY[op] && (isNullish(path.get("left") as NodePath) || isNullish(path.get("right")))) return;
         const left = node.left as Expression;
         if (supported) {
           path.replaceWith(call(fs, supported.dispatch, [left, node.right], path, "value"));
@@ -382,6 +434,60 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           path.replaceWith(call(fs, supported.dispatch, [node.argument], path, "value"));
         } else {
           path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], path, "other"));
+        }
+      },
+    },
+    UpdateExpression: {
+      // `a++` on a Value would convert it: the operand is checked (with the position) and, when
+      // it is not a Value, updated as written; a member is read and written once.
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (!fs || CHECKED.has(path.node)) return;
+        const { node } = path;
+        const argument = path.get("argument");
+        if (canSkip(fs, argument)) return;
+        const at = where(fs, node.prefix ? node.start : operatorOffset(fs, node.argument.end, node.operator));
+        const op = t.stringLiteral(node.operator);
+        CHECKED.add(node);
+        let target: Node = node.argument;
+        while (target.type === "TSNonNullExpression" || target.type === "TSAsExpression" || target.type === "TSSatisfiesExpression" || target.type === "TSTypeAssertion" || target.type === "ParenthesizedExpression") target = target.expression;
+        if (target.type === "Identifier") {
+          const check = call(fs, CHECK_HELPERS.update, [t.identifier(target.name), op, at], path, "other");
+          path.replaceWith(t.sequenceExpression([check, node]));
+        } else if (target.type === "MemberExpression" && target.object.type !== "Super" && target.property.type !== "PrivateName") {
+          const key = target.computed ? (target.property as Expression) : t.stringLiteral((target.property as BabelTypes.Identifier).name);
+          path.replaceWith(call(fs, CHECK_HELPERS.updateMember, [target.object, key, op, t.booleanLiteral(node.prefix), at], path, "other"));
+        }
+      },
+    },
+    MemberExpression: {
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (fs && path.node.computed && !GENERATED.has(path.node)) wrapKey(fs, path.get("property") as NodePath<Expression>);
+      },
+    },
+    OptionalMemberExpression: {
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (fs && path.node.computed) wrapKey(fs, path.get("property") as NodePath<Expression>);
+      },
+    },
+    CallExpression: {
+      // Math.max(a, 1), Number(a), parseFloat(a): each argument that could be a Value is checked
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (!fs) return;
+        const name = numberFunctionName(path);
+        if (!name) return;
+        for (const arg of path.get("arguments")) {
+          if (arg.isSpreadElement()) {
+            const inner = arg.get("argument");
+            // the elements are what the function gets: an array of numbers is skipped, anything else checked
+            if (NOT_VALUE.has(inner.node) || (inner.isArrayExpression() && inner.get("elements").every((e) => e.node !== null && !e.isSpreadElement() && canSkip(fs, e as NodePath)))) continue;
+            inner.replaceWith(call(fs, CHECK_HELPERS.args, [inner.node, t.stringLiteral(name), where(fs, inner.node.start)], inner, "other"));
+          } else if (arg.isExpression() && !canSkip(fs, arg)) {
+            arg.replaceWith(call(fs, CHECK_HELPERS.arg, [arg.node, t.stringLiteral(name), where(fs, arg.node.start)], arg, "other"));
+          }
         }
       },
     },
