@@ -140,7 +140,7 @@ function compound(r: Rng, ex: Exprs, scope: Binding[], features: Set<string>, ou
   const op = r.pick(COMPOUND);
   const base = op.slice(0, -1);
   // the right side keeps the target's static type: a Value target takes Value or number, a number target numbers
-  let rhs: Expr = op === "**=" ? { ops: "2", oracle: "2", st: "N", rk: "N" } : ex.expr(2, t.st === "U" ? "U" : t.st === "V" ? (r.chance(0.5) ? "V" : "N") : "N");
+  let rhs: Expr = op === "**=" ? { ops: "2", oracle: "2", st: "N", rk: "N" } : ex.expr(1 + r.int(2), t.st === "U" ? "U" : t.st === "V" ? (r.chance(0.5) ? "V" : "N") : "N");
   if (r.chance(0.5)) rhs = { ...rhs, ops: `note("rhs", ${rhs.ops})`, oracle: `note("rhs", ${rhs.oracle})` };
   const value = binary(base, { ops: t.ref, oracle: t.ref, st: t.st, rk: t.rk }, rhs);
   const oracle = value.rk === "N" ? `{ ${t.setup} ${t.ref} ${op} ${rhs.oracle}; }` : `{ ${t.setup} ${t.ref} = ${value.oracle}; }`;
@@ -189,8 +189,8 @@ function targets(r: Rng, id: string): Program {
   const features = new Set<string>();
   return single(r, id, "targets", features, (out, ex, scope) => {
     targetPrelude(r, out);
-    for (let i = 0; i < 2; i++) declare(r, ex, scope, out, `x${i}`, { annotate: r.chance(0.3) });
-    const n = 2 + r.int(4);
+    for (let i = 0; i < 1 + r.int(2); i++) declare(r, ex, scope, out, `x${i}`, { annotate: r.chance(0.3) });
+    const n = 2 + r.int(3);
     for (let i = 0; i < n; i++) compound(r, ex, scope, features, out);
     reportTargets(out, scope);
   });

@@ -52,8 +52,12 @@ for (const [unit, entry, first] of list) {
     g.log.push("threw " + (e && e.name) + ": " + String(e && e.message).split("\\n")[0]);
   }
 }
-process.stdout.write(JSON.stringify(g.logs));
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ logs: g.logs, cpuMs: (cpu.user + cpu.system) / 1000 }));
 `;
+
+/** CPU time spent by the runner processes, by path folder (their transform work included, for the loader). */
+export const childCpuMs = new Map<string, number>();
 
 function run(dir: string, units: Unit[], nodeArgs: string[] = []): Promise<Map<string, string[]>> {
   writeFileSync(join(dir, "units.json"), JSON.stringify(units.map((u) => [u.id, u.entry, u.programs[0]])));
@@ -66,7 +70,11 @@ function run(dir: string, units: Unit[], nodeArgs: string[] = []): Promise<Map<s
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => {
       if (code !== 0) reject(new Error(`${dir}: runner exited ${code}\n${stderr}`));
-      else resolve(new Map(Object.entries(JSON.parse(stdout) as Record<string, string[]>)));
+      else {
+        const out = JSON.parse(stdout) as { logs: Record<string, string[]>; cpuMs: number };
+        childCpuMs.set(dir, (childCpuMs.get(dir) ?? 0) + out.cpuMs);
+        resolve(new Map(Object.entries(out.logs)));
+      }
     });
   });
 }

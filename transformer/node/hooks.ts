@@ -172,8 +172,13 @@ async function babelCompile(source: string, filename: string, typescript: boolea
     highlightCode: false,
     sourceFileName: basename(filename),
     presets: typescript ? [[presetTypescript, { allowDeclareFields: true }]] : [],
-    // the operator plugin rewrites the whole file when Babel enters it, before these run
-    plugins: [[plugin, { all: !dependency(filename) }], [decorators, { version: "2023-11" }], explicitResourceManagement],
+    // The operator plugin rewrites the whole file when Babel enters it, before these run; they
+    // are added only where the syntax they handle can be (each costs a pass over the file).
+    plugins: [
+      [plugin, { all: !dependency(filename) }],
+      ...(/@|\baccessor\b/.test(source) ? [[decorators, { version: "2023-11" }]] : []),
+      ...(/\busing\b/.test(source) ? [explicitResourceManagement] : []),
+    ],
   }).catch((error: unknown) => {
     throw sourceError(error, filename);
   });
