@@ -368,7 +368,7 @@ function mixed(r: Rng, id: string): Program {
 
 export interface Plan {
   seed: number;
-  counts: Record<Family, number>;
+  counts: Record<Exclude<Family, "chains">, number>;
   /** chain lengths, one program each */
   chains: number[];
 }
