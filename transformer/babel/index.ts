@@ -36,6 +36,8 @@ interface State extends PluginPass {
 interface FileState {
   /** Each helper used: the module constant the calls use, and the imported binding it holds. */
   helpers: Map<string, { alias: BabelTypes.Identifier; imported: Expression }>;
+  /** Whether a function of this file can be called before its module body runs (it imports a module that may import it back). */
+  mayRunEarly: boolean;
   /** Helpers called from code of the module body (they get module constants). */
   moduleHelpers: Set<string>;
   /** Helpers called inside each top-level function declaration (they get constants of its own). */
@@ -98,7 +100,8 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
   const t = api.types;
   const importSource = options.importSource ?? RUNTIME_MODULE;
   // the runtime and its Node part (drawDot's files, datasets): both hand out Values
-  const optIn = new Set([RUNTIME_MODULE, `${RUNTIME_MODULE}/node`, importSource, ...(options.optInModules ?? [])]);
+  const runtimeModules = new Set([RUNTIME_MODULE, `${RUNTIME_MODULE}/node`, importSource]);
+  const optIn = new Set([...runtimeModules, ...(options.optInModules ?? [])]);
 
   function helper(fs: FileState, name: string): { alias: BabelTypes.Identifier; imported: Expression } {
     let h = fs.helpers.get(name);
@@ -115,15 +118,17 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
    * _opMul2;`), not the imported bindings themselves: V8 folds a constant into the calling code
    * and inlines the helper's fast path, which makes number-only code as fast as untransformed
    * code; calls through an import binding it does not fold (bench/dispatch.mjs: 1.6 to 2 times
-   * slower). A module constant is in its temporal dead zone until the module body reaches it,
-   * and a hoisted function declaration can run before that (called from a module of an import
-   * cycle, or from code above an import); so a top-level function declaration declares its own
-   * constants at the start of its body, and its parameter defaults, which run before that
-   * body, call the imported bindings.
+   * slower). A module constant is in its temporal dead zone until the module body reaches it
+   * (it is the body's first statement), and a hoisted function declaration can run before the
+   * body when another module of an import cycle calls it. So in a file that imports anything
+   * but the runtime and `node:` modules (it may be part of a cycle), a top-level function
+   * declaration declares constants of its own at the start of its body, and its parameter
+   * defaults, which run before that body, call the imported bindings. (Those constants cost up
+   * to a fifth in a tight loop of comparisons, bench/dispatch.mjs; a module constant nothing.)
    */
   function callee(fs: FileState, name: string, path: NodePath): Expression {
     const h = helper(fs, name);
-    const early = hoistedFunction(path);
+    const early = fs.mayRunEarly ? hoistedFunction(path) : null;
     if (!early) {
       fs.moduleHelpers.add(name);
       return t.cloneNode(h.alias);
@@ -536,6 +541,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           const filename = state.filename ?? state.file.opts.filename ?? "";
           const fs: FileState = {
             helpers: new Map(),
+            mayRunEarly: importsOtherModules(program, runtimeModules),
             moduleHelpers: new Set(),
             functionHelpers: new Map(),
             program,
@@ -628,6 +634,35 @@ function operatorOffset(fs: FileState, leftEnd: number | null | undefined, op: s
     else break;
   }
   return code.startsWith(op, i) ? i : leftEnd;
+}
+
+/**
+ * Whether a file imports (or re-exports, requires, or imports dynamically) a module other than
+ * the runtime's and Node's own (`node:`): one that may be, or lead to, a module importing this
+ * file back.
+ */
+function importsOtherModules(program: NodePath<BabelTypes.Program>, runtime: Set<string>): boolean {
+  const other = (source: string) => !runtime.has(source) && !source.startsWith("node:");
+  for (const stmt of program.node.body) {
+    if ((stmt.type === "ImportDeclaration" || stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportAllDeclaration") && stmt.source && other(stmt.source.value)) return true;
+  }
+  let found = false;
+  program.traverse({
+    CallExpression(path) {
+      const { callee, arguments: args } = path.node;
+      if ((callee.type === "Import" || (callee.type === "Identifier" && callee.name === "require")) && !(args[0]?.type === "StringLiteral" && !other(args[0].value))) {
+        found = true;
+        path.stop();
+      }
+    },
+    ImportExpression(path) {
+      if (!(path.node.source.type === "StringLiteral" && !other(path.node.source.value))) {
+        found = true;
+        path.stop();
+      }
+    },
+  });
+  return found;
 }
 
 /** Whether a file opts in: an import, re-export or require() of the runtime, or the directive. */
