@@ -4,7 +4,7 @@
 // oracle logs: the same results, gradients and order of evaluation. Seeded: a failure names its
 // program (families.ts builds it again from SEED and its id; DIFFERENTIAL_KEEP=1 keeps the files).
 //
-// Known failures of the TypeScript path (items 3 to 7 of issue 11, being fixed on another branch)
+// Known failures of the TypeScript path (items 5 to 7 of issue 11, being fixed on another branch)
 // are listed below with the item they belong to; each must still fail, so that the list shrinks
 // as they are fixed (a rule that explains no failure fails the test: remove it).
 
@@ -65,20 +65,6 @@ const KNOWN: Known[] = [
     path: "tspc",
     applies: (p) => p.family === "any-value",
     explains: (d) => d.startsWith("expected the any-operand error"),
-  },
-  {
-    item: 3,
-    what: "a file inside an import cycle is not rewritten, depending on the order of its imports: TS2362/TS2363/TS2365",
-    path: "tspc",
-    applies: (p) => p.features.has("cycle"),
-    explains: (d) => diagnosticsOnly(d, /TS236[235] /),
-  },
-  {
-    item: 4,
-    what: "the fixpoint stops after its maximum rounds: TS2362 at the 21st module of a chain, the rest emitted unrewritten",
-    path: "tspc",
-    applies: (p) => p.features.has("chain-long"),
-    explains: (d) => diagnosticsOnly(d, /TS236[235] /) || /^log differs/.test(d),
   },
 ];
 
