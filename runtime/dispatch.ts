@@ -3,10 +3,13 @@
 // fast path (the native operator); a Value on either side goes to the engine; anything else
 // falls back to the native operator, so `"a" + 1` is still "a1".
 //
-// The unsupported operators (`%`, `<`, bitwise, unary `+`) are wrapped only to give a clear
-// error, with the source position, when a Value reaches them at run time.
+// The unsupported operators (`%`, `<`, bitwise, unary `+`, `==`, `++`) and the places that would
+// convert a Value (a computed key, an argument of Math.max…) are wrapped on the untyped path only
+// to give a clear error, with the source position, when a Value reaches them at run time; the
+// words are runtime/messages.ts's, the same as the TypeScript transformer's diagnostics.
 
 import { Value, add, div, mul, neg, pow, sub } from "./engine.js";
+import { bitwise, compare, looseEquality, numberFunction, PROPERTY_KEY, REMAINDER, STRING_CONCAT, UNARY_PLUS, update } from "./messages.js";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -14,7 +17,7 @@ export function opAdd(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a + b;
   if (a instanceof Value || b instanceof Value) {
     if (typeof a === "string" || typeof b === "string") {
-      throw new TypeError("A Value cannot be added to a string: use a template literal (`${a}` prints Value(data=…, grad=…)) or a.data.");
+      throw new TypeError(STRING_CONCAT);
     }
     return add(a, b);
   }
@@ -51,47 +54,43 @@ export function opNeg(a: Any): Any {
   return -a;
 }
 
-function unsupported(op: string, where: string, advice: string): never {
-  throw new TypeError(`${where ? where + ": " : ""}the operator ${op} is not supported on a Value. ${advice}`);
+function unsupported(where: string, message: string): never {
+  throw new TypeError(where ? `${where}: ${message}` : message);
 }
-
-const COMPARE = "Compare the numbers instead: a.data < b.data.";
 
 export function opMod(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a % b;
-  if (a instanceof Value || b instanceof Value) unsupported("%", where, "Value has no remainder: it has no derivative micrograd defines. Use a.data % b for a number.");
+  if (a instanceof Value || b instanceof Value) unsupported(where, REMAINDER);
   return a % b;
 }
 
 export function opLt(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a < b;
-  if (a instanceof Value || b instanceof Value) unsupported("<", where, COMPARE);
+  if (a instanceof Value || b instanceof Value) unsupported(where, compare("<"));
   return a < b;
 }
 
 export function opGt(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a > b;
-  if (a instanceof Value || b instanceof Value) unsupported(">", where, COMPARE);
+  if (a instanceof Value || b instanceof Value) unsupported(where, compare(">"));
   return a > b;
 }
 
 export function opLe(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a <= b;
-  if (a instanceof Value || b instanceof Value) unsupported("<=", where, COMPARE);
+  if (a instanceof Value || b instanceof Value) unsupported(where, compare("<="));
   return a <= b;
 }
 
 export function opGe(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a >= b;
-  if (a instanceof Value || b instanceof Value) unsupported(">=", where, COMPARE);
+  if (a instanceof Value || b instanceof Value) unsupported(where, compare(">="));
   return a >= b;
 }
 
-const BITWISE = "Bitwise operators work on 32-bit integers, not on Values: use a.data.";
-
 /** Any binary bitwise operator (`& | ^ << >> >>>`), named by `op`, on a Value. */
 export function opBitwise(op: string, a: Any, b: Any, where = ""): Any {
-  if (a instanceof Value || b instanceof Value) unsupported(op, where, BITWISE);
+  if (a instanceof Value || b instanceof Value) unsupported(where, bitwise(op));
   switch (op) {
     case "&":
       return a & b;
@@ -111,12 +110,71 @@ export function opBitwise(op: string, a: Any, b: Any, where = ""): Any {
 
 export function opBitNot(a: Any, where = ""): Any {
   if (typeof a === "number") return ~a;
-  if (a instanceof Value) unsupported("~", where, BITWISE);
+  if (a instanceof Value) unsupported(where, bitwise("~"));
   return ~a;
 }
 
 export function opPlus(a: Any, where = ""): Any {
   if (typeof a === "number") return a;
-  if (a instanceof Value) unsupported("unary +", where, "A Value is not a number: use a.data, or a itself.");
+  if (a instanceof Value) unsupported(where, UNARY_PLUS);
   return +a;
+}
+
+/** Whether `==` between these would convert a Value: a Value against a primitive other than null and undefined. */
+function convertsValue(a: Any, b: Any): boolean {
+  const av = a instanceof Value;
+  const bv = b instanceof Value;
+  if (av === bv) return false;
+  const other = av ? b : a;
+  return other !== null && other !== undefined && typeof other !== "object" && typeof other !== "function";
+}
+
+export function opEq(a: Any, b: Any, where = ""): boolean {
+  if (typeof a === "number" && typeof b === "number") return a == b;
+  if (convertsValue(a, b)) unsupported(where, looseEquality("=="));
+  return a == b;
+}
+
+export function opNe(a: Any, b: Any, where = ""): boolean {
+  if (typeof a === "number" && typeof b === "number") return a != b;
+  if (convertsValue(a, b)) unsupported(where, looseEquality("!="));
+  return a != b;
+}
+
+/** Before `x++` (or `--x`…) on a variable: a Value there throws with the position; anything else is updated as written. */
+export function opUpdate(x: Any, op: "++" | "--", where = ""): void {
+  if (x instanceof Value) unsupported(where, update(op));
+}
+
+/**
+ * `obj[key]++` and the like, the object and key evaluated once by the caller: reads the property
+ * once, throws for a Value, writes the update back and returns what the expression gives (the
+ * old number for postfix, the new one for prefix), as the operator itself does.
+ */
+export function opUpdateMember(obj: Any, key: Any, op: "++" | "--", prefix: boolean, where = ""): Any {
+  let next = obj[key];
+  if (next instanceof Value) unsupported(where, update(op));
+  // the operator on a local: ToNumeric once, as on the property (a bigint stays a bigint)
+  const old = op === "++" ? next++ : next--;
+  obj[key] = next;
+  return prefix ? next : old;
+}
+
+/** A computed key (`arr[i]`, `i in o`) that could be a Value. */
+export function opKey(key: Any, where = ""): Any {
+  if (typeof key === "object" && key instanceof Value) unsupported(where, PROPERTY_KEY);
+  return key;
+}
+
+/** An argument of a function that takes numbers (`Math.max(a, 1)`, `Number(a)`). */
+export function opArg(x: Any, name: string, where = ""): Any {
+  if (typeof x === "object" && x instanceof Value) unsupported(where, numberFunction(name));
+  return x;
+}
+
+/** A spread argument of such a function (`Math.max(...xs)`): iterated once, as the call would. */
+export function opArgs(xs: Any, name: string, where = ""): Any[] {
+  const out = [...xs];
+  for (const x of out) if (x instanceof Value) unsupported(where, numberFunction(name));
+  return out;
 }

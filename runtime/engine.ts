@@ -13,6 +13,7 @@
 // (see "Where data and grad live" below). See BENCHMARKS.md for what each of these buys.
 
 import { pyRepr } from "./format.js";
+import { TRANSFORM_HELP } from "./messages.js";
 
 /** What an operation accepts on either side: a plain number is wrapped in a leaf Value, as micrograd does. */
 export type Operand = number | Value;
@@ -63,14 +64,6 @@ let pageUsed = 0;
 
 /** The op names, as the Python original spells them where it has the op. */
 const OP_NAMES = ["", "+", "-", "*", "/", "neg", "**", "**", "exp", "log", "tanh", "ReLU", "sigmoid"];
-
-const TRANSFORM_HELP =
-  "If this is + - * / ** or unary - between Values, the micrograd-ts operator transform is not applied: add " +
-  '{ "transform": "micrograd-ts/transformer", "transformProgram": true } to compilerOptions.plugins ' +
-  'and build with tspc, or use the Babel plugin "micrograd-ts/babel", the Vite plugin ' +
-  '"micrograd-ts/vite" or `node --import micrograd-ts/register` (or call the methods: ' +
-  "a.mul(b).add(c)). Other operators (< > % ++ -- bitwise, unary +, Math functions) are not " +
-  "defined on a Value: use its number, a.data.";
 
 export class Value {
   // The fields are `declare`d so that no class-field definition (`this._code = undefined`) runs

@@ -48,7 +48,7 @@ test("a neuron written with operators", () => {
 
 test("an unsupported operator names the file, line and column", () => {
   const a = new Value(1);
-  expect(() => a < 2).toThrow("test/model.test.ts:13:18: the operator < is not supported on a Value");
+  expect(() => a < 2).toThrow("test/model.test.ts:13:18: Values cannot be compared with <: compare their numbers, a.data < b.data.");
 });
 `;
 

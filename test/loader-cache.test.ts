@@ -366,6 +366,8 @@ describe("the key covers the whole toolchain", () => {
     }
     const own = join(scratch, "micrograd-ts");
     cpSync(join(ROOT, "dist", "transformer"), join(own, "dist", "transformer"), { recursive: true });
+    // the operator table reads the runtime's messages (runtime/messages.ts)
+    cpSync(join(ROOT, "dist", "runtime"), join(own, "dist", "runtime"), { recursive: true });
     cpSync(join(ROOT, "package.json"), join(own, "package.json"));
     const register = join(own, "dist/transformer/node/register.js");
 

@@ -89,7 +89,7 @@ describe("compile: the package's Babel plugin, then imports as lookups", () => {
 
   it("a Value that reaches % throws with the line and column of the operator", async () => {
     await expect(run('import { Value } from "micrograd-ts";\nconst a = new Value(7);\nconst b = new Value(2);\nconst c = a % b;')).rejects.toThrow(
-      /^playground\.ts:4:13: the operator % is not supported on a Value\./,
+      /^playground\.ts:4:13: Operator % is not defined on a Value \(micrograd has no remainder\)/,
     );
   });
 });

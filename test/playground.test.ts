@@ -129,7 +129,7 @@ describe("the playground in Chromium", () => {
       "const c = a % b;",
     ]);
     expect(state).toBe("failed");
-    expect(await problemsText(page)).toMatch(/^Error\. Line 4, column 13: TypeError: the operator % is not supported on a Value\. Value has no remainder/);
+    expect(await problemsText(page)).toMatch(/^Error\. Line 4, column 13: TypeError: Operator % is not defined on a Value \(micrograd has no remainder\): use a\.data % b for a number\./);
     expect(await page.locator(".cm-lintRange-error").innerText()).toBe("% b;");
     expect(await page.locator(".cm-lint-marker-error").count()).toBe(1);
     // The page does not go blank: the walkthrough's graph stays, dimmed.

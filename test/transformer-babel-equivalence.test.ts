@@ -6,26 +6,8 @@
 //   programs written with method calls.
 
 import { describe, expect, test } from "vitest";
+import { rng, type Rng } from "./differential/program.ts";
 import { babelTransform, ROOT, runEmitted } from "./transformer-babel.helpers.ts";
-
-/** mulberry32: a small seeded generator, enough to pick program shapes. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <X>(xs: readonly X[]): X => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
-type Rng = ReturnType<typeof rng>;
 
 // ---- number-only programs ------------------------------------------------------------------
 

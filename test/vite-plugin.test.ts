@@ -26,7 +26,7 @@ test("an error thrown in a rewritten file points at the original line", () => {
     error = e as Error;
   }
   expect(error).toBeInstanceOf(TypeError);
-  expect(error!.message).toMatch(/^test\/vite-plugin\.test\.ts:24:13: the operator % is not supported on a Value/);
+  expect(error!.message).toMatch(/^test\/vite-plugin\.test\.ts:24:13: Operator % is not defined on a Value/);
   expect(error!.stack).toMatch(/vite-plugin\.test\.ts:24:/);
 });
 

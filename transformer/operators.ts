@@ -3,6 +3,8 @@
 // path calls (`add`) and to the dispatching helper the untyped path calls (`opAdd`), both
 // exported by "micrograd-ts". Each unsupported one carries its diagnostic.
 
+import { bitwise, compare, looseEquality, REMAINDER, STRING_CONCAT as STRING_CONCAT_MESSAGE, UNARY_PLUS, update } from "../runtime/messages.js";
+
 /** The module the emitted code imports its helpers from. */
 export const RUNTIME_MODULE = "micrograd-ts";
 
@@ -42,56 +44,73 @@ export interface UnsupportedOp {
   token: string;
   /** Stable code of the diagnostic, shown as MG<code>. */
   code: number;
-  /** What is wrong and what to do instead. */
+  /** What is wrong and what to do instead (runtime/messages.ts: the same words on every path). */
   message: string;
   /** The runtime helper that throws (with the position) when a Value reaches it untyped. */
-  dispatch: "opMod" | "opLt" | "opGt" | "opLe" | "opGe" | "opBitwise" | "opBitNot" | "opPlus" | null;
+  dispatch: "opMod" | "opLt" | "opGt" | "opLe" | "opGe" | "opBitwise" | "opBitNot" | "opPlus" | "opEq" | "opNe" | null;
 }
 
-const COMPARE = "Values cannot be compared with {op}: compare their numbers, a.data {op} b.data.";
-const BITWISE = "Bitwise operator {op} is not defined on a Value: bitwise operators work on 32-bit integers; use a.data.";
-
 function entry(token: string, code: number, message: string, dispatch: UnsupportedOp["dispatch"]): UnsupportedOp {
-  return { token, code, message: message.replaceAll("{op}", token), dispatch };
+  return { token, code, message, dispatch };
 }
 
 /** Binary operators that a Value does not support, with their diagnostics. */
 export const UNSUPPORTED_BINARY: Readonly<Record<string, UnsupportedOp>> = {
-  "%": entry("%", 9001, "Operator % is not defined on a Value (micrograd has no remainder): use a.data % b for a number.", "opMod"),
-  "<": entry("<", 9002, COMPARE, "opLt"),
-  ">": entry(">", 9002, COMPARE, "opGt"),
-  "<=": entry("<=", 9002, COMPARE, "opLe"),
-  ">=": entry(">=", 9002, COMPARE, "opGe"),
-  "&": entry("&", 9003, BITWISE, "opBitwise"),
-  "|": entry("|", 9003, BITWISE, "opBitwise"),
-  "^": entry("^", 9003, BITWISE, "opBitwise"),
-  "<<": entry("<<", 9003, BITWISE, "opBitwise"),
-  ">>": entry(">>", 9003, BITWISE, "opBitwise"),
-  ">>>": entry(">>>", 9003, BITWISE, "opBitwise"),
-  "%=": entry("%=", 9001, "Operator %= is not defined on a Value (micrograd has no remainder): use a.data % b for a number.", null),
-  "&=": entry("&=", 9003, BITWISE, null),
-  "|=": entry("|=", 9003, BITWISE, null),
-  "^=": entry("^=", 9003, BITWISE, null),
-  "<<=": entry("<<=", 9003, BITWISE, null),
-  ">>=": entry(">>=", 9003, BITWISE, null),
-  ">>>=": entry(">>>=", 9003, BITWISE, null),
+  "%": entry("%", 9001, REMAINDER, "opMod"),
+  "<": entry("<", 9002, compare("<"), "opLt"),
+  ">": entry(">", 9002, compare(">"), "opGt"),
+  "<=": entry("<=", 9002, compare("<="), "opLe"),
+  ">=": entry(">=", 9002, compare(">="), "opGe"),
+  "&": entry("&", 9003, bitwise("&"), "opBitwise"),
+  "|": entry("|", 9003, bitwise("|"), "opBitwise"),
+  "^": entry("^", 9003, bitwise("^"), "opBitwise"),
+  "<<": entry("<<", 9003, bitwise("<<"), "opBitwise"),
+  ">>": entry(">>", 9003, bitwise(">>"), "opBitwise"),
+  ">>>": entry(">>>", 9003, bitwise(">>>"), "opBitwise"),
+  "%=": entry("%=", 9001, REMAINDER.replace("Operator %", "Operator %="), null),
+  "&=": entry("&=", 9003, bitwise("&="), null),
+  "|=": entry("|=", 9003, bitwise("|="), null),
+  "^=": entry("^=", 9003, bitwise("^="), null),
+  "<<=": entry("<<=", 9003, bitwise("<<="), null),
+  ">>=": entry(">>=", 9003, bitwise(">>="), null),
+  ">>>=": entry(">>>=", 9003, bitwise(">>>="), null),
+};
+
+/**
+ * Loose equality between a Value and a number or string converts the Value. The checker already
+ * rejects it on the typed path (TS2367, no overlap); the untyped path wraps it (code 9007 is not
+ * reported by the TypeScript transformer).
+ */
+export const LOOSE_EQUALITY: Readonly<Record<string, UnsupportedOp>> = {
+  "==": entry("==", 9007, looseEquality("=="), "opEq"),
+  "!=": entry("!=", 9007, looseEquality("!="), "opNe"),
 };
 
 /** A Value added to a string: almost always a mistake that would print "[object Object]". */
-export const STRING_CONCAT: UnsupportedOp = entry(
-  "+",
-  9004,
-  "A Value cannot be added to a string: use a template literal (`${a}` prints Value(data=…, grad=…)) or a.data.",
-  null,
-);
+export const STRING_CONCAT: UnsupportedOp = entry("+", 9004, STRING_CONCAT_MESSAGE, null);
 
 /** Unary operators that a Value does not support. */
 export const UNSUPPORTED_UNARY: Readonly<Record<string, UnsupportedOp>> = {
-  "++": entry("++", 9005, "Operator ++ would change a Value in place: write a = a + 1 (a new node) or a.data += 1.", null),
-  "--": entry("--", 9005, "Operator -- would change a Value in place: write a = a - 1 (a new node) or a.data -= 1.", null),
-  "~": entry("~", 9003, BITWISE, "opBitNot"),
-  "+": entry("+", 9006, "Unary + would turn a Value into a number: use a.data, or a itself.", "opPlus"),
+  "++": entry("++", 9005, update("++"), null),
+  "--": entry("--", 9005, update("--"), null),
+  "~": entry("~", 9003, bitwise("~"), "opBitNot"),
+  "+": entry("+", 9006, UNARY_PLUS, "opPlus"),
 };
+
+/**
+ * Functions of the language that take numbers: a Value passed to one would be converted
+ * (`Math.max(a, 1)` throws without a position, `parseFloat(a)` is NaN). The untyped path checks
+ * their arguments (opArg); the checker rejects a Value there on the typed path.
+ */
+export const NUMBER_FUNCTIONS: Readonly<Record<string, readonly string[] | "all">> = {
+  Math: "all",
+  Number: ["isFinite", "isInteger", "isNaN", "isSafeInteger", "parseFloat", "parseInt"],
+};
+/** Global functions that take numbers (called by name). */
+export const NUMBER_GLOBAL_FUNCTIONS: ReadonlySet<string> = new Set(["Number", "parseFloat", "parseInt", "isNaN", "isFinite"]);
+
+/** The untyped path's helpers beyond the operator table: update expressions, keys, number functions. */
+export const CHECK_HELPERS = { update: "opUpdate", updateMember: "opUpdateMember", key: "opKey", arg: "opArg", args: "opArgs" } as const;
 
 /** Every runtime name the transforms may import. */
 export const RUNTIME_NAMES: readonly string[] = [
@@ -100,5 +119,7 @@ export const RUNTIME_NAMES: readonly string[] = [
     ...Object.values(UNARY).flatMap((o) => [o.fn, o.dispatch]),
     ...Object.values(UNSUPPORTED_BINARY).flatMap((o) => (o.dispatch ? [o.dispatch] : [])),
     ...Object.values(UNSUPPORTED_UNARY).flatMap((o) => (o.dispatch ? [o.dispatch] : [])),
+    ...Object.values(LOOSE_EQUALITY).flatMap((o) => (o.dispatch ? [o.dispatch] : [])),
+    ...Object.values(CHECK_HELPERS),
   ]),
 ];

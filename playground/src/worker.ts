@@ -172,7 +172,7 @@ let headerLines: number | undefined;
 
 function runError(error: unknown, compiled: Compiled): ProgramError {
   const message = messageOf(error);
-  // The transform's own position: "playground.ts:3:11: the operator % is not supported on a Value."
+  // The transform's own position: "playground.ts:3:11: Operator % is not defined on a Value (…)."
   const at = /playground\.ts:(\d+):(\d+): /.exec(message);
   if (at) return { phase: "run", message: message.replace(at[0], ""), line: Number(at[1]), column: Number(at[2]) };
   const stack = error instanceof Error ? (error.stack ?? "") : "";

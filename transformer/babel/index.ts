@@ -10,7 +10,7 @@
 
 import type { NodePath, PluginObj, PluginPass, types as BabelTypes, Visitor } from "@babel/core";
 import { addNamed } from "@babel/helper-module-imports";
-import { BINARY, COMPOUND, RUNTIME_MODULE, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../operators.js";
+import { BINARY, CHECK_HELPERS, COMPOUND, LOOSE_EQUALITY, NUMBER_FUNCTIONS, NUMBER_GLOBAL_FUNCTIONS, RUNTIME_MODULE, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../operators.js";
 import { relativeName, Positions } from "./positions.js";
 
 type T = typeof BabelTypes;
@@ -36,6 +36,12 @@ interface State extends PluginPass {
 interface FileState {
   /** Each helper used: the module constant the calls use, and the imported binding it holds. */
   helpers: Map<string, { alias: BabelTypes.Identifier; imported: Expression }>;
+  /** Whether a function of this file can be called before its module body runs (it imports a module that may import it back). */
+  mayRunEarly: boolean;
+  /** Helpers called from code of the module body (they get module constants). */
+  moduleHelpers: Set<string>;
+  /** Helpers called inside each top-level function declaration (they get constants of its own). */
+  functionHelpers: Map<NodePath<BabelTypes.FunctionDeclaration>, Set<string>>;
   program: NodePath<BabelTypes.Program>;
   positions: Positions;
   file: string;
@@ -56,6 +62,32 @@ interface FileState {
  */
 const NOT_VALUE = new WeakSet<Node>();
 
+/** Array methods whose callback gets the element's index, and which parameter that is. */
+const INDEX_PARAMETER: Record<string, number> = { map: 1, forEach: 1, filter: 1, some: 1, every: 1, find: 1, findIndex: 1, findLast: 1, findLastIndex: 1, flatMap: 1, reduce: 2, reduceRight: 2 };
+
+/** `i` in `xs.map((x, i) => …)`, `xs.reduce((s, x, i) => …)`, `Array.from(…, (_, i) => …)`: an index, a number. */
+function isIndexParam(param: NodePath): boolean {
+  const fn = param.parentPath;
+  if (!fn || !(fn.isArrowFunctionExpression() || fn.isFunctionExpression())) return false;
+  const position = fn.node.params.indexOf(param.node as BabelTypes.Identifier);
+  const call = fn.parentPath;
+  if (!call?.isCallExpression() || call.node.arguments[0] !== fn.node && !(call.node.arguments[1] === fn.node)) return false;
+  const callee = call.node.callee;
+  if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return false;
+  const name = callee.property.name;
+  if (name === "from") return position === 1 && call.node.arguments[1] === fn.node && callee.object.type === "Identifier" && callee.object.name === "Array" && !call.scope.hasBinding("Array", { noGlobals: true });
+  return call.node.arguments[0] === fn.node && INDEX_PARAMETER[name] === position;
+}
+/** Update expressions already checked (the check keeps the node, which Babel visits again). */
+const CHECKED = new WeakSet<Node>();
+/** Member expressions the plugin wrote itself (the read and write of a compound assignment): their keys are evaluated already. */
+const GENERATED = new WeakSet<Node>();
+
+function isNullish(path: NodePath): boolean {
+  const node = path.node;
+  return node.type === "NullLiteral" || (node.type === "Identifier" && node.name === "undefined" && !path.scope.hasBinding("undefined", { noGlobals: true }));
+}
+
 /** Operators whose result is never a Value (a boolean, or a string for typeof). */
 const NON_VALUE_BINARY = new Set(["==", "!=", "===", "!==", "<", ">", "<=", ">=", "in", "instanceof", "%", "&", "|", "^", "<<", ">>", ">>>"]);
 const NON_VALUE_UNARY = new Set(["typeof", "!", "void", "delete", "~", "+"]);
@@ -68,43 +100,89 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
   const t = api.types;
   const importSource = options.importSource ?? RUNTIME_MODULE;
   // the runtime and its Node part (drawDot's files, datasets): both hand out Values
-  const optIn = new Set([RUNTIME_MODULE, `${RUNTIME_MODULE}/node`, importSource, ...(options.optInModules ?? [])]);
+  const runtimeModules = new Set([RUNTIME_MODULE, `${RUNTIME_MODULE}/node`, importSource]);
+  const optIn = new Set([...runtimeModules, ...(options.optInModules ?? [])]);
 
-  function helper(fs: FileState, name: string): Expression {
+  function helper(fs: FileState, name: string): { alias: BabelTypes.Identifier; imported: Expression } {
     let h = fs.helpers.get(name);
     if (!h) {
       const alias = fs.program.scope.generateUidIdentifier(name);
       h = { alias, imported: addNamed(fs.program, name, importSource, { nameHint: name }) as Expression };
       fs.helpers.set(name, h);
     }
-    return t.cloneNode(h.alias);
+    return h;
   }
 
   /**
-   * The calls go through module constants (`const _opMul = _opMul2;`), not the imported
-   * bindings themselves: V8 folds a module constant into the calling code and inlines the
-   * helper's fast path, which makes number-only code about as fast as untransformed code; calls
-   * through an import binding it does not fold (measured in bench/dispatch.mjs: 1.6 times slower).
+   * The callee of a helper call at `path`. The calls go through constants (`const _opMul =
+   * _opMul2;`), not the imported bindings themselves: V8 folds a constant into the calling code
+   * and inlines the helper's fast path, which makes number-only code as fast as untransformed
+   * code; calls through an import binding it does not fold (bench/dispatch.mjs: 1.6 to 2 times
+   * slower). A module constant is in its temporal dead zone until the module body reaches it
+   * (it is the body's first statement), and a hoisted function declaration can run before the
+   * body when another module of an import cycle calls it. So in a file that imports anything
+   * but the runtime and `node:` modules (it may be part of a cycle), a top-level function
+   * declaration declares constants of its own at the start of its body, and its parameter
+   * defaults, which run before that body, call the imported bindings. (Those constants cost up
+   * to a fifth in a tight loop of comparisons, bench/dispatch.mjs; a module constant nothing.)
    */
+  function callee(fs: FileState, name: string, path: NodePath): Expression {
+    const h = helper(fs, name);
+    const early = fs.mayRunEarly ? hoistedFunction(path) : null;
+    if (!early) {
+      fs.moduleHelpers.add(name);
+      return t.cloneNode(h.alias);
+    }
+    if (early.inParams) return t.cloneNode(h.imported);
+    let used = fs.functionHelpers.get(early.fn);
+    if (!used) fs.functionHelpers.set(early.fn, (used = new Set()));
+    used.add(name);
+    return t.cloneNode(h.alias);
+  }
+
+  /** The top-level function declaration that `path` lies in (a function that can run before the module body), if any. */
+  function hoistedFunction(path: NodePath): { fn: NodePath<BabelTypes.FunctionDeclaration>; inParams: boolean } | null {
+    let found: { fn: NodePath<BabelTypes.FunctionDeclaration>; inParams: boolean } | null = null;
+    let child: NodePath = path;
+    for (let p = path.parentPath; p; child = p, p = p.parentPath) {
+      if (p.isFunctionDeclaration()) {
+        const parent = p.parentPath;
+        const topLevel = parent?.isProgram() || ((parent?.isExportNamedDeclaration() || parent?.isExportDefaultDeclaration()) && parent.parentPath?.isProgram());
+        if (topLevel) found = { fn: p, inParams: child.listKey === "params" };
+      }
+    }
+    return found;
+  }
+
   function declareHelpers(fs: FileState): void {
-    if (fs.helpers.size === 0) return;
-    const declaration = t.variableDeclaration(
-      "const",
-      [...fs.helpers.values()].map((h) => t.variableDeclarator(h.alias, h.imported)),
-    );
+    const declaration = (names: Iterable<string>, value: (h: { imported: Expression }) => Expression) =>
+      t.variableDeclaration(
+        "const",
+        [...names].map((name) => {
+          const h = fs.helpers.get(name)!;
+          return t.variableDeclarator(t.cloneNode(h.alias), value(h));
+        }),
+      );
+    for (const [fn, names] of fs.functionHelpers) fn.get("body").unshiftContainer("body", declaration(names, (h) => t.cloneNode(h.imported)));
+    if (fs.moduleHelpers.size === 0) return;
+    // First in the module body, before any code: imports are bound before the body runs, and
+    // CommonJS requires of the helpers are the first statements.
+    const ordered = [...fs.helpers.keys()].filter((name) => fs.moduleHelpers.has(name));
+    const moduleDeclaration = declaration(ordered, (h) => t.cloneNode(h.imported));
     const importedNames = new Set([...fs.helpers.values()].flatMap((h) => (h.imported.type === "Identifier" ? [h.imported.name] : [])));
     const body = fs.program.get("body");
     let last = -1;
-    body.forEach((stmt, i) => {
-      if (stmt.isImportDeclaration()) last = i;
-      else if (stmt.isVariableDeclaration() && stmt.node.declarations.some((d) => d.id.type === "Identifier" && importedNames.has(d.id.name))) last = i;
-    });
-    if (last < 0) fs.program.unshiftContainer("body", declaration);
-    else body[last]!.insertAfter(declaration);
+    for (const [i, stmt] of body.entries()) {
+      if (stmt.isImportDeclaration() || (stmt.isVariableDeclaration() && stmt.node.declarations.some((d) => d.id.type === "Identifier" && importedNames.has(d.id.name)))) last = i;
+      else break;
+    }
+    if (last < 0) fs.program.unshiftContainer("body", moduleDeclaration);
+    else body[last]!.insertAfter(moduleDeclaration);
   }
 
-  function call(fs: FileState, name: string, args: Expression[], like: Node, result: "value" | "other"): BabelTypes.CallExpression {
-    const node = t.callExpression(helper(fs, name), args);
+  function call(fs: FileState, name: string, args: Expression[], path: NodePath, result: "value" | "other"): BabelTypes.CallExpression {
+    const like = path.node;
+    const node = t.callExpression(callee(fs, name, path), args);
     node.loc = like.loc;
     node.start = like.start;
     node.end = like.end;
@@ -201,6 +279,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     if (fs.primitive.has(binding.identifier)) return true;
     if (seen.has(binding)) return true;
     if (seen.size > 24) return false;
+    if (binding.kind === "param") return binding.constant && isIndexParam(binding.path);
     if (binding.kind !== "var" && binding.kind !== "let" && binding.kind !== "const") return false;
     const decl = binding.path;
     if (!decl.isVariableDeclarator() || decl.node.id.type !== "Identifier") return false;
@@ -259,7 +338,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     }
     let property = left.property as Expression | BabelTypes.PrivateName;
     let readProperty = t.cloneNode(property);
-    if (left.computed && !t.isLiteral(property) && !scope.isStatic(property)) {
+    if (left.computed && !repeatable(property)) {
       const tmp = scope.generateUidIdentifierBasedOnNode(property);
       scope.push({ id: tmp });
       property = t.assignmentExpression("=", tmp, property as Expression);
@@ -267,8 +346,50 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     }
     const write = t.memberExpression(object as Expression, property, left.computed);
     const read = t.memberExpression(readObject as Expression, readProperty, left.computed);
+    GENERATED.add(write);
+    GENERATED.add(read);
     write.loc = read.loc = left.loc;
     return { write, read };
+  }
+
+  /**
+   * Whether evaluating a key a second time gives the same key with no effect: only an identifier
+   * (nothing runs between the write target's evaluation and the read that repeats it) and a
+   * literal with no sub-expression. A template literal with `${…}` runs code; `this` is never a
+   * computed key worth a temporary but is safe too.
+   */
+  function repeatable(node: Node): boolean {
+    switch (node.type) {
+      case "Identifier":
+      case "ThisExpression":
+      case "StringLiteral":
+      case "NumericLiteral":
+      case "BigIntLiteral":
+      case "BooleanLiteral":
+      case "NullLiteral":
+        return true;
+      case "TemplateLiteral":
+        return node.expressions.length === 0;
+      default:
+        return false;
+    }
+  }
+
+  /** `arr[k]`, `k in o`: a key that could be a Value goes through opKey, which throws for one (it would become the string "Value(…)"). */
+  function wrapKey(fs: FileState, key: NodePath<Expression>): void {
+    if (canSkip(fs, key)) return;
+    key.replaceWith(call(fs, CHECK_HELPERS.key, [key.node, where(fs, key.node.start)], key, "other"));
+  }
+
+  /** "Math.max" for a call of a function of the language that takes numbers (not shadowed), else null. */
+  function numberFunctionName(path: NodePath<BabelTypes.CallExpression>): string | null {
+    const callee = path.node.callee;
+    const global = (name: string) => !path.scope.hasBinding(name, { noGlobals: true });
+    if (callee.type === "Identifier") return NUMBER_GLOBAL_FUNCTIONS.has(callee.name) && global(callee.name) ? callee.name : null;
+    if (callee.type !== "MemberExpression" || callee.computed || callee.object.type !== "Identifier" || callee.property.type !== "Identifier") return null;
+    const methods = NUMBER_FUNCTIONS[callee.object.name];
+    if (!methods || !global(callee.object.name)) return null;
+    return methods === "all" || methods.includes(callee.property.name) ? `${callee.object.name}.${callee.property.name}` : null;
   }
 
   /** The file's state when it opted in and the node is not an enum member (constants the TypeScript preset folds). */
@@ -284,18 +405,24 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (!fs) return;
         const { node } = path;
         const op = node.operator;
-        const supported = BINARY[op];
-        const unsupported = supported ? undefined : UNSUPPORTED_BINARY[op];
-        if (!supported && !unsupported?.dispatch) return;
         if (node.left.type === "PrivateName") return; // #x in obj
+        if (op === "in") {
+          wrapKey(fs, path.get("left") as NodePath<Expression>);
+          return;
+        }
+        const supported = BINARY[op];
+        const unsupported = supported ? undefined : (UNSUPPORTED_BINARY[op] ?? LOOSE_EQUALITY[op]);
+        if (!supported && !unsupported?.dispatch) return;
         if (canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
+        // `x == null` converts nothing
+        if (LOOSE_EQUALITY[op] && (isNullish(path.get("left") as NodePath) || isNullish(path.get("right")))) return;
         const left = node.left as Expression;
         if (supported) {
-          path.replaceWith(call(fs, supported.dispatch, [left, node.right], node, "value"));
+          path.replaceWith(call(fs, supported.dispatch, [left, node.right], path, "value"));
         } else {
           const at = where(fs, operatorOffset(fs, node.left.end, op));
           const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(op), left, node.right, at] : [left, node.right, at];
-          path.replaceWith(call(fs, unsupported!.dispatch!, args, node, "other"));
+          path.replaceWith(call(fs, unsupported!.dispatch!, args, path, "other"));
         }
       },
     },
@@ -309,9 +436,63 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (!supported && !unsupported?.dispatch) return;
         if (canSkip(fs, path.get("argument"))) return;
         if (supported) {
-          path.replaceWith(call(fs, supported.dispatch, [node.argument], node, "value"));
+          path.replaceWith(call(fs, supported.dispatch, [node.argument], path, "value"));
         } else {
-          path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], node, "other"));
+          path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], path, "other"));
+        }
+      },
+    },
+    UpdateExpression: {
+      // `a++` on a Value would convert it: the operand is checked (with the position) and, when
+      // it is not a Value, updated as written; a member is read and written once.
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (!fs || CHECKED.has(path.node)) return;
+        const { node } = path;
+        const argument = path.get("argument");
+        if (canSkip(fs, argument)) return;
+        const at = where(fs, node.prefix ? node.start : operatorOffset(fs, node.argument.end, node.operator));
+        const op = t.stringLiteral(node.operator);
+        CHECKED.add(node);
+        let target: Node = node.argument;
+        while (target.type === "TSNonNullExpression" || target.type === "TSAsExpression" || target.type === "TSSatisfiesExpression" || target.type === "TSTypeAssertion" || target.type === "ParenthesizedExpression") target = target.expression;
+        if (target.type === "Identifier") {
+          const check = call(fs, CHECK_HELPERS.update, [t.identifier(target.name), op, at], path, "other");
+          path.replaceWith(t.sequenceExpression([check, node]));
+        } else if (target.type === "MemberExpression" && target.object.type !== "Super" && target.property.type !== "PrivateName") {
+          const key = target.computed ? (target.property as Expression) : t.stringLiteral((target.property as BabelTypes.Identifier).name);
+          path.replaceWith(call(fs, CHECK_HELPERS.updateMember, [target.object, key, op, t.booleanLiteral(node.prefix), at], path, "other"));
+        }
+      },
+    },
+    MemberExpression: {
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (fs && path.node.computed && !GENERATED.has(path.node)) wrapKey(fs, path.get("property") as NodePath<Expression>);
+      },
+    },
+    OptionalMemberExpression: {
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (fs && path.node.computed) wrapKey(fs, path.get("property") as NodePath<Expression>);
+      },
+    },
+    CallExpression: {
+      // Math.max(a, 1), Number(a), parseFloat(a): each argument that could be a Value is checked
+      exit(path, state) {
+        const fs = fileState(state, path);
+        if (!fs) return;
+        const name = numberFunctionName(path);
+        if (!name) return;
+        for (const arg of path.get("arguments")) {
+          if (arg.isSpreadElement()) {
+            const inner = arg.get("argument");
+            // the elements are what the function gets: an array of numbers is skipped, anything else checked
+            if (NOT_VALUE.has(inner.node) || (inner.isArrayExpression() && inner.get("elements").every((e) => e.node !== null && !e.isSpreadElement() && canSkip(fs, e as NodePath)))) continue;
+            inner.replaceWith(call(fs, CHECK_HELPERS.args, [inner.node, t.stringLiteral(name), where(fs, inner.node.start)], inner, "other"));
+          } else if (arg.isExpression() && !canSkip(fs, arg)) {
+            arg.replaceWith(call(fs, CHECK_HELPERS.arg, [arg.node, t.stringLiteral(name), where(fs, arg.node.start)], arg, "other"));
+          }
         }
       },
     },
@@ -330,11 +511,11 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         const { write, read } = splitTarget(path);
         let value: BabelTypes.CallExpression;
         if (supported) {
-          value = call(fs, supported.dispatch, [read, node.right], node, "value");
+          value = call(fs, supported.dispatch, [read, node.right], path, "value");
         } else {
           const at = where(fs, operatorOffset(fs, node.left.end, op));
           const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(base), read, node.right, at] : [read, node.right, at];
-          value = call(fs, unsupported!.dispatch!, args, node, "other");
+          value = call(fs, unsupported!.dispatch!, args, path, "other");
         }
         const assignment = t.assignmentExpression("=", write, value);
         assignment.loc = node.loc;
@@ -360,6 +541,9 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           const filename = state.filename ?? state.file.opts.filename ?? "";
           const fs: FileState = {
             helpers: new Map(),
+            mayRunEarly: importsOtherModules(program, runtimeModules),
+            moduleHelpers: new Set(),
+            functionHelpers: new Map(),
             program,
             positions: new Positions(state.file.code),
             file: filename ? relativeName(filename, state.file.opts.cwd ?? "") : "<input>",
@@ -450,6 +634,35 @@ function operatorOffset(fs: FileState, leftEnd: number | null | undefined, op: s
     else break;
   }
   return code.startsWith(op, i) ? i : leftEnd;
+}
+
+/**
+ * Whether a file imports (or re-exports, requires, or imports dynamically) a module other than
+ * the runtime's and Node's own (`node:`): one that may be, or lead to, a module importing this
+ * file back.
+ */
+function importsOtherModules(program: NodePath<BabelTypes.Program>, runtime: Set<string>): boolean {
+  const other = (source: string) => !runtime.has(source) && !source.startsWith("node:");
+  for (const stmt of program.node.body) {
+    if ((stmt.type === "ImportDeclaration" || stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportAllDeclaration") && stmt.source && other(stmt.source.value)) return true;
+  }
+  let found = false;
+  program.traverse({
+    CallExpression(path) {
+      const { callee, arguments: args } = path.node;
+      if ((callee.type === "Import" || (callee.type === "Identifier" && callee.name === "require")) && !(args[0]?.type === "StringLiteral" && !other(args[0].value))) {
+        found = true;
+        path.stop();
+      }
+    },
+    ImportExpression(path) {
+      if (!(path.node.source.type === "StringLiteral" && !other(path.node.source.value))) {
+        found = true;
+        path.stop();
+      }
+    },
+  });
+  return found;
 }
 
 /** Whether a file opts in: an import, re-export or require() of the runtime, or the directive. */

@@ -2,9 +2,15 @@
 //
 // - resolve: a relative import written for the compiled output (`./lib.js`) or without an
 //   extension finds the `.ts` source (`./lib.ts`, `./lib/index.ts`), as TypeScript resolves it.
-// - load: `.ts` and `.mts` files are compiled with @babel/preset-typescript and the operator
-//   plugin, with an inline source map; `.js`/`.mjs` ES modules that opt in (they import
-//   "micrograd-ts" or say "use micrograd") get the operator plugin only.
+// - load: every source file of the project (not node_modules) is compiled with the operator
+//   plugin, with an inline source map: `.ts` and `.mts` with @babel/preset-typescript too, and
+//   `.js`/`.mjs` ES modules with the plugin alone. Every file, not only those that import
+//   "micrograd-ts": a module that only receives Values from another (a helper
+//   `export const double = (x) => x * 2`, a model split over files) must be rewritten too, and
+//   number-only code costs nothing measurable (the helpers' fast path, bench/dispatch.mjs).
+//   The syntax is what tsc parses: standard decorators and `accessor` fields, `using` and
+//   `await using`, `satisfies`, import attributes (Node 20 runs neither decorators nor `using`,
+//   so those are compiled down).
 // - The output is cached on disk (cache.ts: where, how it is protected and checked, what it is
 //   keyed on), so a second run does not load Babel.
 
@@ -41,7 +47,6 @@ type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 const TS_FILE = /\.m?ts$/;
 const JS_FILE = /\.m?js$/;
 const NOT_FOUND = new Set(["ERR_MODULE_NOT_FOUND", "ERR_UNSUPPORTED_DIR_IMPORT"]);
-const MARKERS = ["micrograd-ts", "use micrograd"];
 
 export async function resolve(specifier: string, context: ResolveContext, nextResolve: NextResolve): Promise<ResolveResult> {
   const relative = specifier.startsWith("./") || specifier.startsWith("../") || specifier.startsWith("file:") || specifier.startsWith("/");
@@ -78,14 +83,22 @@ export async function load(url: string, context: LoadContext, nextLoad: NextLoad
     const source = await readFile(path, "utf8");
     return { format: "module", source: await compile(source, path, true), shortCircuit: true };
   }
-  if (JS_FILE.test(path) && !path.includes("/node_modules/") && !path.includes("\\node_modules\\") && !path.startsWith(ownDist)) {
+  if (JS_FILE.test(path) && !dependency(path) && !path.startsWith(ownDist)) {
     const result = await nextLoad(url, context);
     if (result.format !== "module" || result.source == null) return result;
     const source = typeof result.source === "string" ? result.source : Buffer.from(result.source as Uint8Array).toString("utf8");
-    if (!MARKERS.some((m) => source.includes(m))) return result;
     return { ...result, source: await compile(source, path, false) };
   }
   return nextLoad(url, context);
+}
+
+/**
+ * A file of an installed package: its JavaScript is left to Node, and its TypeScript (a package
+ * that ships .ts) has its types stripped and is rewritten only where it opts in (imports
+ * "micrograd-ts" or says "use micrograd"), as the Babel plugin does by default.
+ */
+function dependency(path: string): boolean {
+  return path.includes("/node_modules/") || path.includes("\\node_modules\\");
 }
 
 // ---- compiling, with a disk cache ---------------------------------------------------------------
@@ -97,7 +110,13 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 const ownDist = dirname(dirname(here)) + sep;
 
-const presetTypescript = createRequire(import.meta.url).resolve("@babel/preset-typescript");
+// By path, resolved from this package: Babel would look a bare name up from cwd, where they
+// need not be installed (a script run from another folder, a project without them).
+const packageRequire = createRequire(import.meta.url);
+const presetTypescript = packageRequire.resolve("@babel/preset-typescript");
+/** Standard decorators as TypeScript 5+ compiles them without experimentalDecorators (with `accessor`). */
+const decorators = packageRequire.resolve("@babel/plugin-proposal-decorators");
+const explicitResourceManagement = packageRequire.resolve("@babel/plugin-transform-explicit-resource-management");
 
 /**
  * The disk cache (transformer/node/cache.ts). Its key covers the options: the literal in
@@ -112,7 +131,7 @@ const cache = new CompileCache({
       here,
       // what Babel's output depends on: its core (parser, traverse, generator, types, …), the
       // preset and its plugins, and what the operator plugin imports; with their dependencies
-      ["@babel/core", "@babel/preset-typescript", "@babel/helper-module-imports"],
+      ["@babel/core", "@babel/preset-typescript", "@babel/helper-module-imports", "@babel/plugin-proposal-decorators", "@babel/plugin-transform-explicit-resource-management"],
       [join(here, "../../../package.json"), join(here, "../operators.js"), join(here, "hooks.js"), join(here, "cache.js"), ...codeFiles(join(here, "../babel"))],
     ),
 });
@@ -152,10 +171,14 @@ async function babelCompile(source: string, filename: string, typescript: boolea
     // a colour terminal (CI=true makes it guess so), and the escapes would end up in logs.
     highlightCode: false,
     sourceFileName: basename(filename),
-    // By path, resolved from this package: Babel would look a bare name up from cwd, where the
-    // preset need not be installed (a script run from another folder, a project without it).
     presets: typescript ? [[presetTypescript, { allowDeclareFields: true }]] : [],
-    plugins: [plugin],
+    // The operator plugin rewrites the whole file when Babel enters it, before these run; they
+    // are added only where the syntax they handle can be (each costs a pass over the file).
+    plugins: [
+      [plugin, { all: !dependency(filename) }],
+      ...(/@|\baccessor\b/.test(source) ? [[decorators, { version: "2023-11" }]] : []),
+      ...(/\busing\b/.test(source) ? [explicitResourceManagement] : []),
+    ],
   }).catch((error: unknown) => {
     throw sourceError(error, filename);
   });
