@@ -1,16 +1,38 @@
 // The scalar autograd engine: micrograd's `Value` and its operations.
 //
-// Each operation is written as a pair that sits together below: the forward function, which
-// computes the value and records how it was made, and its `…Backward`, the local derivative
-// applied by the chain rule. `backward()` walks the graph in reverse topological order and
-// calls the right `…Backward` through a `switch` on the node's op code.
+// Design note (BENCHMARKS.md has the figures). A graph node is not a JavaScript object: its
+// numbers live in typed arrays, and a `Value` is a thin handle that says where.
 //
-// Why op codes and not a closure per node (as micrograd's `_backward`): a closure costs an
-// allocation and ~100 bytes per node and makes every call site megamorphic; an op code is a
-// small integer in a field that the node has anyway. The engine also keeps the two children in
-// two fields (`_a`, `_b`) instead of an array or a set, marks visited nodes in a bit of the
-// op-code field instead of a Set, and keeps `data` and `grad` in shared Float64Array pages
-// (see "Where data and grad live" below). See BENCHMARKS.md for what each of these buys.
+// - Chunks. Nodes are written in creation order into chunks: one Float64Array holds each node's
+//   data and grad side by side, one Int32Array its op word and two child references. 28 bytes a
+//   node, and nothing for the garbage collector to trace or copy: a training step's graph is a
+//   few ArrayBuffers instead of tens of thousands of objects. A Value holds its chunk (private
+//   fields, so a copy `{...v}` or `structuredClone(v)` never carries another node's numbers) and
+//   its slot. A chunk holds the chunks its nodes refer to (`deps`), so whatever a user keeps keeps
+//   its graph alive, and the garbage collector frees a chunk when nothing reaches it: there is no
+//   reset to call and no slot is ever reused, so no handle can read another node's numbers.
+// - No sort. A node's children exist before it, so the reverse creation order is a topological
+//   order: backward() marks the root, walks its chunks from the newest slot down, applies each
+//   marked node's local derivative and marks its children, and stops when nothing is marked.
+//   No depth-first search, no order array. Gradients reach each node in the order they did with
+//   the depth-first order (checked bit for bit on micrograd's demo).
+// - Epochs. Each backward() ends an epoch; the next nodes go into fresh chunks. A training step
+//   is then one epoch whose chunks refer only to themselves and to the parameters' chunk, so
+//   keeping one step's loss keeps that step and nothing older. A node that outlives its epoch and
+//   is used again (a learning rate kept as a Value, `ema = ema * 0.9 + ...`) is copied, with what
+//   it was computed from in its epoch, into long-lived chunks, and its old slot forwards to the
+//   copy; the old epoch can then be freed. Leaves made with `new Value` live in chunks of their
+//   own, which refer to nothing.
+// - Fused ops. `dot(ws, xs, b)` is one node for b + w0*x0 + w1*x1 + ..., with the same roundings
+//   in the same order as the chain of + and * and the same gradients summed in the same order;
+//   nn's Neuron uses it (`{ fused: false }` builds the lecture's chain). `sumOf` does the same for
+//   a left-to-right sum. Their children are the handles given (kept in an array per chunk).
+//
+// What it costs in clarity: data and grad are accessors over the typed arrays; the operations
+// resolve a handle to its chunk and slot through small helpers; identity. A Value an operation
+// returns is a handle: `d.children` gives Values of the same nodes (same `id`, data, grad, label)
+// but, for results of operations, not always the same JavaScript objects (a Value made with `new
+// Value` and the elements given to `dot`/`sumOf` are the very objects).
 
 import { pyRepr } from "./format.js";
 
@@ -23,46 +45,237 @@ export interface ValueOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Op codes. Bits 0-4 of `_code` hold the op; bits 5 and 6 are the marks of the topological sort,
-// which are set while `backward()` runs and cleared before it returns; the bits from 7 up hold
-// where the node's data is in its page (see below).
+// Op words. Bits 0-4 hold the op, bit 5 marks a node that backward() still has to visit, bit 6 the
+// nodes of a depth-first search (topologicalOrder, copying to long-lived chunks). Both marks are
+// cleared before the walk that set them returns.
 const LEAF = 0;
 const ADD = 1;
 const SUB = 2;
 const MUL = 3;
 const DIV = 4;
 const NEG = 5;
-const POW = 6; // number exponent, kept in a constant leaf in `_b` that is not a child
+const POW = 6; // number exponent, kept in a constant leaf in the second child, which is not a child to the user
 const POWV = 7; // Value exponent, gradients flow to both sides
 const EXP = 8;
 const LOG = 9;
 const TANH = 10;
 const RELU = 11;
 const SIGMOID = 12;
+const DOT = 13; // children in chunk.objs: [ws, xs, bias or null]
+const SUM = 14; // children in chunk.objs: [values, start or null]
+const MOVED = 15; // the node was copied to a long-lived chunk; the first child reference is the copy
 const OP_MASK = 31;
-const ENTERED = 32;
-const SECOND = 64;
-const MARKS = ENTERED | SECOND;
-const SLOT_SHIFT = 7;
-
-// ---------------------------------------------------------------------------------------------
-// Where data and grad live.
-//
-// A JavaScript object cannot hold a raw double: V8 stores each number field as a pointer to a
-// separate 16-byte heap number. With `data` and `grad` as fields a node was three heap objects
-// (96 bytes), and the garbage collector copies all three while a graph is alive (a large part
-// of a training step's time). So every node's data and grad sit side by side in a shared
-// page (a Float64Array of PAGE_NODES nodes, filled in creation order and never reused), and the
-// node holds its page and, in `_code`, its index there. A node is then one object of four
-// fields (56 bytes) plus 16 bytes in its page. A page is freed when no node in it is alive.
-// The accessors `data` and `grad` hide this: the operations below read `a.data` and
-// `out.grad` as before. The price in clarity is these accessors and the index arithmetic.
-const PAGE_NODES = 2048;
-let page = new Float64Array(2 * PAGE_NODES);
-let pageUsed = 0;
+const PENDING = 32;
+const VISITED = 64;
 
 /** The op names, as the Python original spells them where it has the op. */
-const OP_NAMES = ["", "+", "-", "*", "/", "neg", "**", "**", "exp", "log", "tanh", "ReLU", "sigmoid"];
+const OP_NAMES = ["", "+", "-", "*", "/", "neg", "**", "**", "exp", "log", "tanh", "ReLU", "sigmoid", "dot", "sum", ""];
+
+// A child reference is (index in the referring chunk's deps) << 16 | slot; -1 for none.
+const SLOT_BITS = 16;
+const MAX_CHUNK = 1 << SLOT_BITS;
+const SLOT_MASK = MAX_CHUNK - 1;
+const MAX_DEPS = 32000; // below 2^15, so that a reference stays a positive int32
+const MIN_CHUNK = 256;
+const LEAF_CHUNK = 4096;
+
+const EPOCH = 0; // a chunk of operation results of one epoch
+const LEAVES = 1; // a chunk of `new Value` leaves
+const LONG = 2; // a chunk of nodes copied out of their epoch
+const LONG_LIVED = Number.MAX_SAFE_INTEGER; // the epoch of LEAVES and LONG chunks: never old
+
+let chunkCount = 0;
+
+class Chunk {
+  /** data and grad of slot s at 2s and 2s + 1 */
+  f: Float64Array;
+  /** op word, first child, second child of slot s at 3s, 3s + 1, 3s + 2 */
+  k: Int32Array;
+  n = 0;
+  cap: number;
+  /** The chunks this one's nodes refer to; deps[0] is the chunk itself. */
+  deps: Chunk[];
+  readonly kind: number;
+  readonly epoch: number;
+  /** backward() visits chunks in decreasing key: epochs' chunks newest first, then long-lived ones. */
+  readonly key: number;
+  /** A node's id is base + slot (LONG chunks keep the ids of the nodes they copied). */
+  readonly base: number;
+  ids: Float64Array | null = null;
+  /** Children of dot and sum nodes: arrays of Values. */
+  objs: unknown[] | null = null;
+  /** `new Value` leaves in LEAVES chunks: the Value of each slot, the one the user holds. */
+  births: Value[] | null = null;
+  /** The Values operations returned, while the epoch is small (see IDENTITY_LIMIT). */
+  reg: Value[] | null = null;
+  /** Values handed out by children/topologicalOrder for other nodes, so they stay the same objects. */
+  views: Map<number, Value> | null = null;
+  labels: Map<number, string> | null = null;
+  /** Some slot forwards to a copy in a long-lived chunk. */
+  moved = false;
+  // state of the walk in backward()
+  pend = 0;
+  hi = -1;
+  queued = false;
+  // the last chunk that took this one into its deps, and where
+  depOf: Chunk | null = null;
+  depIx = 0;
+
+  constructor(kind: number, epoch: number, cap: number) {
+    this.kind = kind;
+    this.epoch = epoch;
+    this.cap = cap;
+    const seq = ++chunkCount;
+    this.key = kind === EPOCH ? seq + 2 ** 45 : seq;
+    this.base = seq * MAX_CHUNK;
+    this.f = allocF(cap);
+    this.k = allocK(cap);
+    this.deps = [this];
+    if (kind === LEAVES) this.births = [];
+    if (kind === LONG) this.ids = allocIds(cap);
+  }
+}
+
+let epochNow = 1;
+/** Nodes in the full chunks of the current epoch (the current chunk's n is added at the end). */
+let epochFull = 0;
+let lastEpochNodes = 0;
+let cur: Chunk = newClosedChunk(EPOCH);
+let leafChunk: Chunk = newClosedChunk(LEAVES);
+let longChunk: Chunk = newClosedChunk(LONG);
+
+/** A chunk that is always full (capacity 0): the next node opens a real one. */
+function newClosedChunk(kind: number): Chunk {
+  return new Chunk(kind, kind === EPOCH ? 0 : LONG_LIVED, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory: every allocation of node storage goes through these, so that running out of memory is
+// a RangeError that says how large the graph is, never an abort.
+
+function allocF(cap: number): Float64Array {
+  try {
+    return new Float64Array(2 * cap);
+  } catch (e) {
+    throw outOfMemory(e);
+  }
+}
+function allocK(cap: number): Int32Array {
+  try {
+    return new Int32Array(3 * cap);
+  } catch (e) {
+    throw outOfMemory(e);
+  }
+}
+function allocIds(cap: number): Float64Array {
+  try {
+    return new Float64Array(cap);
+  } catch (e) {
+    throw outOfMemory(e);
+  }
+}
+
+function outOfMemory(cause: unknown): RangeError {
+  const nodes = epochFull + cur.n;
+  return new RangeError(
+    `micrograd-ts: out of memory for more nodes: the graph being built has ${nodes.toLocaleString("en-US")} nodes ` +
+      `since the last backward() (28 bytes each, plus what is kept from earlier). Build a smaller graph ` +
+      `(fewer points per step, or nn's fused neurons), or give the process more memory.`,
+    { cause },
+  );
+}
+
+function resize(c: Chunk, cap: number): void {
+  const f = allocF(cap);
+  const k = allocK(cap);
+  f.set(c.f.subarray(0, 2 * c.n));
+  k.set(c.k.subarray(0, 3 * c.n));
+  c.f = f;
+  c.k = k;
+  if (c.ids !== null) {
+    const ids = allocIds(cap);
+    ids.set(c.ids.subarray(0, c.n));
+    c.ids = ids;
+  }
+  c.cap = cap;
+}
+
+/** Makes room for one more node in the current chunk: grows it, or opens the next one. */
+function growCur(): Chunk {
+  const c = cur;
+  if (c.epoch === epochNow && c.deps.length < MAX_DEPS) {
+    if (c.cap < MAX_CHUNK) {
+      resize(c, Math.min(2 * c.cap, MAX_CHUNK));
+      return c;
+    }
+    epochFull += c.n;
+    return (cur = new Chunk(EPOCH, epochNow, MAX_CHUNK));
+  }
+  if (c.epoch === epochNow) {
+    epochFull += c.n; // too many deps: same epoch, next chunk
+    return (cur = new Chunk(EPOCH, epochNow, MAX_CHUNK));
+  }
+  // The first node of an epoch: as large as the last epoch was (a training loop's steps are alike).
+  return (cur = new Chunk(EPOCH, epochNow, Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, lastEpochNodes))));
+}
+
+/** backward() ends the epoch: the next node opens a new chunk. */
+function closeEpoch(): void {
+  const c = cur;
+  if (c.epoch !== epochNow) return; // nothing built since the last backward()
+  lastEpochNodes = epochFull + c.n;
+  epochFull = 0;
+  epochNow++;
+  if (c.n < c.cap >> 1) resize(c, Math.max(c.n, 1)); // do not keep a mostly empty chunk alive
+  cur = newClosedChunk(EPOCH);
+  registering = true;
+  registered = [];
+}
+
+/**
+ * Up to this many nodes built since the last backward(), inspection (children,
+ * topologicalOrder, findNonFinite, drawDot) gives back the very Value objects the operations
+ * returned. Beyond it, remembering every Value would keep every handle alive (the cost the typed
+ * storage removes), so it gives Values of the same nodes (same id, data, grad, label) that are
+ * new objects. Values made with `new Value`, and the ones given to dot and sumOf, are always
+ * given back.
+ */
+export const IDENTITY_LIMIT = 4096;
+let registering = true;
+let registered: Chunk[] = [];
+
+function register(c: Chunk, s: number, v: Value): void {
+  if (epochFull + c.n > IDENTITY_LIMIT) {
+    for (const r of registered) r.reg = null;
+    registered = [];
+    registering = false;
+    return;
+  }
+  if (c.reg === null) {
+    c.reg = [];
+    registered.push(c);
+  }
+  c.reg[s] = v;
+}
+
+/** The index of `x` in `c.deps`, adding it if needed. */
+function depIndex(c: Chunk, x: Chunk): number {
+  if (x === c) return 0;
+  if (x.depOf === c) return x.depIx;
+  const ix = c.deps.length;
+  c.deps.push(x);
+  x.depOf = c;
+  x.depIx = ix;
+  if (ix >= MAX_DEPS - 1 && c.cap > c.n) c.cap = c.n; // full: the next node goes into a new chunk
+  return ix;
+}
+
+function refTo(c: Chunk, x: Chunk, slot: number): number {
+  return (depIndex(c, x) << SLOT_BITS) | slot;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Value handle
 
 const TRANSFORM_HELP =
   "If this is + - * / ** or unary - between Values, the micrograd-ts operator transform is not applied: add " +
@@ -72,77 +285,125 @@ const TRANSFORM_HELP =
   "a.mul(b).add(c)). Other operators (< > % ++ -- bitwise, unary +, Math functions) are not " +
   "defined on a Value: use its number, a.data.";
 
-export class Value {
-  // The fields are `declare`d so that no class-field definition (`this._code = undefined`) runs
-  // before the constructor: every node gets the same four fields in the same order, one shape.
+/** In every Value, as an own property: structuredClone(v) then fails with this text. */
+const NOT_CLONEABLE = Symbol(
+  "a micrograd-ts Value cannot be cloned: it is a node of a computation graph; structuredClone(v.toJSON()) gives { data, grad, label, op }",
+);
 
-  /** @internal the page that holds this node's data and grad */
-  declare _page: Float64Array;
-  /** @internal op code, sort marks and index in the page (see above) */
-  declare _code: number;
-  /** @internal first child (or null) */
-  declare _a: Value | null;
-  /** @internal second child, or pow's constant exponent (or null) */
-  declare _b: Value | null;
+/**
+ * Recognises Values of every copy of micrograd-ts loaded in the process (the ES module and the
+ * CommonJS build, two versions): a registered symbol is the same in all of them.
+ */
+const CROSS_COPY_BRAND = Symbol.for("micrograd-ts.Value");
+
+const FOREIGN_HELP =
+  "is a Value from another copy of micrograd-ts loaded in this process (for example the ES module build " +
+  "through import and the CommonJS build through require, or two installed versions). Values of two copies " +
+  "cannot be combined in one graph: load micrograd-ts one way only (import everywhere, or require everywhere) " +
+  "and install one version (npm ls micrograd-ts shows them).";
+
+// Set by handle(): the next `new Value` is a handle of this slot, not a new leaf.
+let mkC: Chunk | null = null;
+let mkI = 0;
+
+// Accessors of the private fields, for the functions of this module (set in the class's static block).
+let cOf: (v: Value) => Chunk;
+let iOf: (v: Value) => number;
+let setRef: (v: Value, c: Chunk, i: number) => void;
+
+export class Value {
+  #c: Chunk;
+  #i: number;
+  /** A number that names this node for as long as it exists, as Python's id(v). */
+  declare readonly id: number;
 
   // Kept small, with the rare paths in functions of their own, so that the compiler inlines it
-  // into every operation (a constructor with its error messages inline was too big to inline).
+  // into every operation.
   constructor(data: number, options?: ValueOptions) {
+    const c = mkC;
+    if (c !== null) {
+      mkC = null;
+      this.#c = c;
+      this.#i = mkI;
+      (this as { id: number }).id = c.ids === null ? c.base + mkI : c.ids[mkI];
+      (this as unknown as { _node: symbol })._node = NOT_CLONEABLE;
+      return;
+    }
     if (typeof data !== "number") badData(data);
-    if (pageUsed === PAGE_NODES) newPage();
-    const at = 2 * pageUsed++;
-    page[at] = data; // page[at + 1], the grad, starts at 0
-    this._page = page;
-    this._code = (at << SLOT_SHIFT) | LEAF;
-    this._a = null;
-    this._b = null;
+    let L = leafChunk;
+    if (L.n === L.cap) L = leafChunk = new Chunk(LEAVES, LONG_LIVED, LEAF_CHUNK);
+    const s = L.n++;
+    L.f[2 * s] = data;
+    L.births!.push(this);
+    this.#c = L;
+    this.#i = s;
+    (this as { id: number }).id = L.base + s;
+    (this as unknown as { _node: symbol })._node = NOT_CLONEABLE;
     if (options !== undefined) applyOptions(this, options);
+  }
+
+  static {
+    cOf = (v) => v.#c;
+    iOf = (v) => v.#i;
+    setRef = (v, c, i) => {
+      v.#c = c;
+      v.#i = i;
+    };
+    Object.defineProperty(Value.prototype, CROSS_COPY_BRAND, { value: 1 });
   }
 
   /** The number this node holds. */
   get data(): number {
-    return this._page[this._code >> SLOT_SHIFT];
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return c.f[2 * this.#i];
   }
   set data(x: number) {
     if (typeof x !== "number") badField("data", x);
-    this._page[this._code >> SLOT_SHIFT] = x;
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    c.f[2 * this.#i] = x;
   }
 
   /** d(root)/d(this) after `root.backward()`; starts at 0 and accumulates (`+=`). */
   get grad(): number {
-    return this._page[(this._code >> SLOT_SHIFT) + 1];
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return c.f[2 * this.#i + 1];
   }
   set grad(x: number) {
     if (typeof x !== "number") badField("grad", x);
-    this._page[(this._code >> SLOT_SHIFT) + 1] = x;
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    c.f[2 * this.#i + 1] = x;
   }
 
-  /**
-   * The node's name, '' when it has none. Kept outside the node object (labels are few and
-   * nodes are many), which keeps a node at four fields.
-   */
+  /** The node's name, '' when it has none. */
   get label(): string {
-    return labels.get(this) ?? "";
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return c.labels?.get(this.#i) ?? "";
   }
   set label(label: string) {
     if (typeof label !== "string") throw new TypeError(`Value.label must be a string, got ${describe(label)}`);
-    if (label === "") labels.delete(this);
-    else labels.set(this, label);
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    if (label === "") c.labels?.delete(this.#i);
+    else (c.labels ??= new Map()).set(this.#i, label);
   }
 
-  /** The op that produced this node: '+', '*', 'tanh', '**2', … ('' for a leaf). */
+  /** The op that produced this node: '+', '*', 'tanh', '**2', 'dot', … ('' for a leaf). */
   get op(): string {
-    const code = this._code & OP_MASK;
-    if (code === POW) return "**" + pyNumber(this._b!.data);
-    return OP_NAMES[code];
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return opName(c, this.#i);
   }
 
-  /** The nodes this one was computed from, in the order given. */
+  /** The nodes this one was computed from, in the order given (for dot: ws, then xs, then b). */
   get children(): Value[] {
-    const code = this._code & OP_MASK;
-    if (this._a === null) return [];
-    if (this._b === null || code === POW) return [this._a];
-    return [this._a, this._b];
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return childrenOf(c, this.#i);
   }
 
   /** micrograd's name for `children`. */
@@ -198,16 +459,12 @@ export class Value {
    * non-finite value or gradient, instead of letting NaN spread silently.
    */
   backward(options?: { checkFinite?: boolean }): void {
-    const n = buildTopo(this);
-    const topo = topoBuf;
-    this.grad = 1;
-    for (let i = n - 1; i >= 0; i--) {
-      const v = topo[i]!;
-      topo[i] = null; // let the graph be collected
-      const code = v._code & ~MARKS;
-      v._code = code; // clear the sort marks
-      applyLocal(v, code & OP_MASK);
-    }
+    closeEpoch();
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    const i = this.#i;
+    c.f[2 * i + 1] = 1;
+    walk(c, i);
     if (options?.checkFinite) {
       const bad = findNonFinite(this);
       if (bad) throw new RangeError(bad.message);
@@ -221,7 +478,10 @@ export class Value {
    * introduces `backward()`: `o.grad = 1; o._backward(); n._backward(); ...`.
    */
   _backward(): void {
-    applyLocal(this, this._code & OP_MASK);
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    const i = this.#i;
+    applyLocal(c, i, c.k[3 * i] & OP_MASK, false);
   }
 
   /** Python's repr: `Value(data=2.0, grad=0.0)`. */
@@ -232,7 +492,8 @@ export class Value {
   toJSON(): { data: number; grad: number; label?: string; op?: string } {
     const out: { data: number; grad: number; label?: string; op?: string } = { data: this.data, grad: this.grad };
     if (this.label) out.label = this.label;
-    if (this._a !== null) out.op = this.op;
+    const op = this.op;
+    if (op !== "") out.op = op;
     return out;
   }
 
@@ -258,11 +519,35 @@ export class Value {
 /** The brand by which the transformers recognise the runtime's Value class (not by its name). */
 export declare const VALUE_BRAND: unique symbol;
 
-const labels = new WeakMap<Value, string>();
+/** A handle of slot `i` of chunk `c`. */
+function handle(c: Chunk, i: number): Value {
+  mkC = c;
+  mkI = i;
+  return new Value(0);
+}
 
-function newPage(): void {
-  page = new Float64Array(2 * PAGE_NODES);
-  pageUsed = 0;
+/** The Value the user holds for a `new Value` leaf, or the one handed out before for this node. */
+function canonical(c: Chunk, i: number, preferred?: Value): Value {
+  if (c.births !== null) return c.births[i];
+  const r = c.reg?.[i];
+  if (r !== undefined) return r;
+  const views = (c.views ??= new Map());
+  let v = views.get(i);
+  if (v === undefined) {
+    v = preferred ?? handle(c, i);
+    views.set(i, v);
+  }
+  return v;
+}
+
+/** Whether `x` is a Value: of this copy of micrograd-ts, or of another copy loaded in the same process. */
+export function isValue(x: unknown): x is Value {
+  return x instanceof Value || isForeignValue(x);
+}
+
+/** Whether `x` is a Value of another copy of micrograd-ts (which this copy cannot combine with its own). */
+export function isForeignValue(x: unknown): boolean {
+  return typeof x === "object" && x !== null && !(x instanceof Value) && (x as Record<symbol, unknown>)[CROSS_COPY_BRAND] !== undefined;
 }
 
 function badData(data: unknown): never {
@@ -280,23 +565,6 @@ function applyOptions(v: Value, options: ValueOptions): void {
   if (options.label !== undefined) v.label = options.label;
 }
 
-/** Whether `x` is a Value of this runtime. */
-export function isValue(x: unknown): x is Value {
-  return x instanceof Value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building nodes
-
-/** A result node: no validation, one shape for every node. */
-function node(data: number, code: number, a: Value, b: Value | null): Value {
-  const v = new Value(data);
-  v._code |= code;
-  v._a = a;
-  v._b = b;
-  return v;
-}
-
 function describe(x: unknown): string {
   if (x === null) return "null";
   if (x === undefined) return "undefined";
@@ -308,104 +576,108 @@ function describe(x: unknown): string {
   return `${typeof x} ${String(x)}`;
 }
 
-/**
- * One node's step of the chain rule: adds its local derivative times its grad into its
- * children's grads (micrograd's per-node `_backward`). Every op's derivative function is below.
- */
-function applyLocal(v: Value, op: number): void {
-  switch (op) {
-    case LEAF:
-      break;
-    case ADD:
-      addBackward(v);
-      break;
-    case SUB:
-      subBackward(v);
-      break;
-    case MUL:
-      mulBackward(v);
-      break;
-    case DIV:
-      divBackward(v);
-      break;
-    case NEG:
-      negBackward(v);
-      break;
-    case POW:
-      powBackward(v);
-      break;
-    case POWV:
-      powvBackward(v);
-      break;
-    case EXP:
-      expBackward(v);
-      break;
-    case LOG:
-      logBackward(v);
-      break;
-    case TANH:
-      tanhBackward(v);
-      break;
-    case RELU:
-      reluBackward(v);
-      break;
-    case SIGMOID:
-      sigmoidBackward(v);
-      break;
-  }
-}
-
-/** Python's repr of a number used as an exponent in an op name: integers without ".0". */
-function pyNumber(x: number): string {
-  return Number.isInteger(x) ? String(x) : pyRepr(x);
-}
-
-function operand(x: Operand, op: string, side: string): Value {
-  if (x instanceof Value) return x;
-  if (typeof x === "number") return new Value(x);
-  return badOperand(x, op, side);
-}
-
 function badOperand(x: unknown, op: string, side: string): never {
+  if (isForeignValue(x)) throw new TypeError(`${op}: the ${side} operand ${FOREIGN_HELP}`);
   throw new TypeError(`${op}: the ${side} operand must be a number or a Value, got ${describe(x)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
-// The operations. Each forward function is followed by its local derivative.
+// Operands
+
+// Where use() found an operand: its chunk and slot.
+let oc: Chunk = cur;
+let oi = 0;
+
+/**
+ * Resolves an operand to a chunk and slot (in `oc`, `oi`): a number becomes a constant leaf next
+ * to the result, a node of an earlier epoch is copied to a long-lived chunk first.
+ */
+function use(x: Operand, op: string, side: string): void {
+  if (x instanceof Value) {
+    let c = cOf(x);
+    if (c.epoch < epochNow) c = revive(x);
+    oc = c;
+    oi = iOf(x);
+    return;
+  }
+  if (typeof x !== "number") badOperand(x, op, side);
+  constant(x);
+}
+
+function constant(x: number): void {
+  let c = cur;
+  if (c.n === c.cap) c = growCur();
+  const s = c.n++;
+  c.f[2 * s] = x; // op word LEAF (0), grad 0: fresh storage is zero
+  oc = c;
+  oi = s;
+}
+
+/** A node of an earlier epoch (or a slot that forwards) about to be used again: see the header. */
+function revive(v: Value): Chunk {
+  const c = cOf(v);
+  if (c.moved && (c.k[3 * iOf(v)] & OP_MASK) === MOVED) return follow(v);
+  if (c.epoch < epochNow) return tenure(v);
+  return c;
+}
+
+/** Points `v` at the copy its slot forwards to, if it does; returns v's chunk. */
+function follow(v: Value): Chunk {
+  const c = cOf(v);
+  const i = iOf(v);
+  const k = c.k;
+  if ((k[3 * i] & OP_MASK) !== MOVED) return c;
+  const r = k[3 * i + 1];
+  const t = c.deps[r >>> SLOT_BITS];
+  setRef(v, t, r & SLOT_MASK);
+  return t;
+}
+
+/** Writes a result node into the current chunk and returns its handle. */
+function emit(op: number, data: number, ca: Chunk, ia: number, cb: Chunk | null, ib: number): Value {
+  let c = cur;
+  if (c.n === c.cap) c = growCur();
+  const s = c.n++;
+  c.f[2 * s] = data;
+  const k = c.k;
+  const o = 3 * s;
+  k[o] = op;
+  k[o + 1] = ca === c ? ia : refTo(c, ca, ia);
+  k[o + 2] = cb === null ? -1 : cb === c ? ib : refTo(c, cb, ib);
+  const v = handle(c, s);
+  if (registering) register(c, s, v);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operations. Each forward function is followed by its local derivative, which applyLocal
+// calls with the node's chunk `c`, its slot `s` and its grad `g`.
 
 /** a + b */
 export function add(a: Operand, b: Operand): Value {
-  const x = operand(a, "add", "left");
-  const y = operand(b, "add", "right");
-  return node(x.data + y.data, ADD, x, y);
-}
-function addBackward(out: Value): void {
-  out._a!.grad += out.grad;
-  out._b!.grad += out.grad;
+  use(a, "add", "left");
+  const ca = oc;
+  const ia = oi;
+  use(b, "add", "right");
+  return emit(ADD, ca.f[2 * ia] + oc.f[2 * oi], ca, ia, oc, oi);
 }
 
 /** a - b (micrograd's a + (-b), with the same numbers and one node fewer) */
 export function sub(a: Operand, b: Operand): Value {
-  const x = operand(a, "sub", "left");
-  const y = operand(b, "sub", "right");
-  return node(x.data - y.data, SUB, x, y);
-}
-function subBackward(out: Value): void {
-  out._a!.grad += out.grad;
-  out._b!.grad += -out.grad;
+  use(a, "sub", "left");
+  const ca = oc;
+  const ia = oi;
+  use(b, "sub", "right");
+  return emit(SUB, ca.f[2 * ia] - oc.f[2 * oi], ca, ia, oc, oi);
 }
 
 /** a * b */
 export function mul(a: Operand, b: Operand): Value {
-  const x = operand(a, "mul", "left");
-  const y = operand(b, "mul", "right");
-  return node(x.data * y.data, MUL, x, y);
-}
-function mulBackward(out: Value): void {
-  const a = out._a!;
-  const b = out._b!;
-  a.grad += b.data * out.grad;
-  b.grad += a.data * out.grad;
+  use(a, "mul", "left");
+  const ca = oc;
+  const ia = oi;
+  use(b, "mul", "right");
+  return emit(MUL, ca.f[2 * ia] * oc.f[2 * oi], ca, ia, oc, oi);
 }
 
 /**
@@ -413,24 +685,17 @@ function mulBackward(out: Value): void {
  * rounding, and gives the figures of ../shared/REFERENCE.md (the neuron with tanh written out).
  */
 export function div(a: Operand, b: Operand): Value {
-  const x = operand(a, "div", "left");
-  const y = operand(b, "div", "right");
-  return node(x.data / y.data, DIV, x, y);
-}
-function divBackward(out: Value): void {
-  const a = out._a!;
-  const b = out._b!;
-  a.grad += out.grad / b.data;
-  b.grad += (-a.data / (b.data * b.data)) * out.grad;
+  use(a, "div", "left");
+  const ca = oc;
+  const ia = oi;
+  use(b, "div", "right");
+  return emit(DIV, ca.f[2 * ia] / oc.f[2 * oi], ca, ia, oc, oi);
 }
 
 /** -a (micrograd's a * -1) */
 export function neg(a: Operand): Value {
-  const x = operand(a, "neg", "only");
-  return node(-x.data, NEG, x, null);
-}
-function negBackward(out: Value): void {
-  out._a!.grad += -out.grad;
+  use(a, "neg", "only");
+  return emit(NEG, -oc.f[2 * oi], oc, oi, null, 0);
 }
 
 /**
@@ -438,45 +703,27 @@ function negBackward(out: Value): void {
  * exponent gets a gradient too: d(a**b)/db = a**b * ln(a).
  */
 export function pow(a: Operand, exponent: Operand): Value {
-  if (exponent instanceof Value) {
-    const x = operand(a, "pow", "base");
-    return node(x.data ** exponent.data, POWV, x, exponent);
-  }
-  if (typeof exponent !== "number") {
+  if (!(exponent instanceof Value) && typeof exponent !== "number") {
+    if (isForeignValue(exponent)) throw new TypeError(`pow: the exponent ${FOREIGN_HELP}`);
     throw new TypeError(`pow: the exponent must be a number or a Value, got ${describe(exponent)}`);
   }
-  const x = operand(a, "pow", "base");
-  return node(x.data ** exponent, POW, x, new Value(exponent));
-}
-function powBackward(out: Value): void {
-  const a = out._a!;
-  const k = out._b!.data;
-  a.grad += k * a.data ** (k - 1) * out.grad;
-}
-function powvBackward(out: Value): void {
-  const a = out._a!;
-  const b = out._b!;
-  a.grad += b.data * a.data ** (b.data - 1) * out.grad;
-  b.grad += out.data * Math.log(a.data) * out.grad;
+  use(a, "pow", "base");
+  const ca = oc;
+  const ia = oi;
+  use(exponent, "pow", "exponent");
+  return emit(exponent instanceof Value ? POWV : POW, ca.f[2 * ia] ** oc.f[2 * oi], ca, ia, oc, oi);
 }
 
 /** e ** a */
 export function exp(a: Operand): Value {
-  const x = operand(a, "exp", "only");
-  return node(Math.exp(x.data), EXP, x, null);
-}
-function expBackward(out: Value): void {
-  out._a!.grad += out.data * out.grad;
+  use(a, "exp", "only");
+  return emit(EXP, Math.exp(oc.f[2 * oi]), oc, oi, null, 0);
 }
 
 /** natural logarithm */
 export function log(a: Operand): Value {
-  const x = operand(a, "log", "only");
-  return node(Math.log(x.data), LOG, x, null);
-}
-function logBackward(out: Value): void {
-  const a = out._a!;
-  a.grad += (1 / a.data) * out.grad;
+  use(a, "log", "only");
+  return emit(LOG, Math.log(oc.f[2 * oi]), oc, oi, null, 0);
 }
 
 /**
@@ -485,99 +732,584 @@ function logBackward(out: Value): void {
  * formula would give NaN, and Math.tanh's answer (±1) is used.
  */
 export function tanh(a: Operand): Value {
-  const x = operand(a, "tanh", "only");
-  const e = Math.exp(2 * x.data);
-  const t = e === Infinity ? 1 : (e - 1) / (e + 1);
-  return node(t, TANH, x, null);
-}
-function tanhBackward(out: Value): void {
-  const t = out.data;
-  out._a!.grad += (1 - t * t) * out.grad;
+  use(a, "tanh", "only");
+  const e = Math.exp(2 * oc.f[2 * oi]);
+  return emit(TANH, e === Infinity ? 1 : (e - 1) / (e + 1), oc, oi, null, 0);
 }
 
 /** max(0, a), as micrograd: 0 for a < 0, and a gradient only where the output is positive */
 export function relu(a: Operand): Value {
-  const x = operand(a, "relu", "only");
-  return node(x.data < 0 ? 0 : x.data, RELU, x, null);
-}
-function reluBackward(out: Value): void {
-  if (out.data > 0) out._a!.grad += out.grad;
+  use(a, "relu", "only");
+  const x = oc.f[2 * oi];
+  return emit(RELU, x < 0 ? 0 : x, oc, oi, null, 0);
 }
 
 /** 1 / (1 + e**-a) */
 export function sigmoid(a: Operand): Value {
-  const x = operand(a, "sigmoid", "only");
-  return node(1 / (1 + Math.exp(-x.data)), SIGMOID, x, null);
+  use(a, "sigmoid", "only");
+  return emit(SIGMOID, 1 / (1 + Math.exp(-oc.f[2 * oi])), oc, oi, null, 0);
 }
-function sigmoidBackward(out: Value): void {
-  const s = out.data;
-  out._a!.grad += s * (1 - s) * out.grad;
+
+/**
+ * One node's step of the chain rule: adds its local derivative times its grad into its
+ * children's grads (micrograd's per-node `_backward`); with `mark`, also marks the children
+ * for backward()'s walk. The boundary cases are PyTorch's: a zero exponent passes no gradient to
+ * the base, and 0 ** b passes none to b where b >= 0 (where a ** b * ln(a) would be 0 * -inf).
+ */
+function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
+  const f = c.f;
+  const k = c.k;
+  const g = f[2 * s + 1];
+  const ra = k[3 * s + 1];
+  const rb = k[3 * s + 2];
+  switch (op) {
+    case LEAF:
+      return;
+    case ADD: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      a.f[2 * ia + 1] += g;
+      b.f[2 * ib + 1] += g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case SUB: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      a.f[2 * ia + 1] += g;
+      b.f[2 * ib + 1] += -g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case MUL: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      a.f[2 * ia + 1] += b.f[2 * ib] * g;
+      b.f[2 * ib + 1] += a.f[2 * ia] * g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case DIV: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const bd = b.f[2 * ib];
+      a.f[2 * ia + 1] += g / bd;
+      b.f[2 * ib + 1] += (-a.f[2 * ia] / (bd * bd)) * g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case NEG: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      a.f[2 * ia + 1] += -g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case POW: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const e = dep(c, rb).f[2 * (rb & SLOT_MASK)];
+      a.f[2 * ia + 1] += e === 0 ? 0 : e * a.f[2 * ia] ** (e - 1) * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case POWV: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const ad = a.f[2 * ia];
+      const bd = b.f[2 * ib];
+      a.f[2 * ia + 1] += bd === 0 ? 0 : bd * ad ** (bd - 1) * g;
+      b.f[2 * ib + 1] += ad === 0 && bd >= 0 ? 0 : f[2 * s] * Math.log(ad) * g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case EXP: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      a.f[2 * ia + 1] += f[2 * s] * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case LOG: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      a.f[2 * ia + 1] += (1 / a.f[2 * ia]) * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case TANH: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const t = f[2 * s];
+      a.f[2 * ia + 1] += (1 - t * t) * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case RELU: {
+      if (f[2 * s] > 0) {
+        const a = dep(c, ra), ia = ra & SLOT_MASK;
+        a.f[2 * ia + 1] += g;
+        if (mark) touch(a, ia);
+      }
+      return;
+    }
+    case SIGMOID: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const y = f[2 * s];
+      a.f[2 * ia + 1] += y * (1 - y) * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case DOT:
+      dotBackward(c.objs!, ra, g, mark);
+      return;
+    case SUM:
+      sumBackward(c.objs!, ra, g, mark);
+      return;
+    case MOVED: {
+      // hand what reached the old slot on to the copy (and only once: the old slot keeps nothing)
+      const t = dep(c, ra), it = ra & SLOT_MASK;
+      t.f[2 * it + 1] += g;
+      f[2 * s + 1] = 0;
+      if (mark) touch(t, it);
+      return;
+    }
+  }
+}
+
+function dep(c: Chunk, r: number): Chunk {
+  return r < MAX_CHUNK ? c : c.deps[r >>> SLOT_BITS];
 }
 
 // ---------------------------------------------------------------------------------------------
-// Graph traversal
-
-/** Reused across calls: one array for the order, one for the DFS stack. */
-const topoBuf: (Value | null)[] = [];
-const stackBuf: (Value | null)[] = [];
+// Fused operations
 
 /**
- * Post-order DFS from `root`, children in order (`_a` before `_b`), without recursion, so a
- * chain of a million ops does not overflow the stack. Leaves the order in the first n entries
- * of `topoBuf` and returns n.
- *
- * A node on top of the stack goes down its first child (mark ENTERED), then its second (mark
- * SECOND), then is emitted. A child is pushed only when its turn comes and only if not yet
- * entered, so no node is ever on the stack twice and the stack is no deeper than the longest
- * path. (Pushing both children at once would be shorter code, but in a chain `y = y * c` it
- * stacks a copy of `c` for every op: twice the memory for a million-op chain.) The marks stay
- * set; the caller clears them (backward does it as it walks the order).
- *
- * Buffers are cleared inside the loops, not by a `fill` after them: the first call on a large
- * graph is compiled while its loop runs (on-stack replacement), when the code after the loop
- * has never run, and that compiled loop then bailed out at its exit on every later call.
+ * The dot product of a neuron, b + w0*x0 + w1*x1 + … added left to right (Python's
+ * `sum((wi*xi for wi, xi in zip(w, x)), b)`), as one node: the same numbers as the chain of `*`
+ * and `+` nodes, bit for bit, and the same gradients, summed in the same order. `b` defaults to 0
+ * (a number is a constant, not a child). Its children are ws, then xs, then b if it is a Value.
  */
-function buildTopo(root: Value): number {
-  const topo = topoBuf;
-  const stack = stackBuf;
-  let n = 0;
-  let sp = 0;
-  stack[sp++] = root;
-  while (sp > 0) {
-    const v = stack[sp - 1]!;
-    const code = v._code;
-    if ((code & ENTERED) === 0) {
-      v._code = code | ENTERED;
-      const a = v._a;
-      if (a !== null && (a._code & ENTERED) === 0) {
-        stack[sp++] = a;
-        continue;
-      }
-    }
-    if ((code & SECOND) === 0) {
-      v._code = code | ENTERED | SECOND;
-      const b = v._b;
-      if (b !== null && (code & OP_MASK) !== POW && (b._code & ENTERED) === 0) {
-        stack[sp++] = b;
-        continue;
-      }
-    }
-    stack[--sp] = null; // drop the reference so the graph can be collected
-    topo[n++] = v;
+export function dot(ws: readonly Operand[], xs: readonly Operand[], b: Operand = 0): Value {
+  if (!Array.isArray(ws) || !Array.isArray(xs)) {
+    throw new TypeError(`dot(ws, xs, b): ws and xs must be arrays of numbers or Values, got ${describe(Array.isArray(ws) ? xs : ws)}`);
   }
-  return n;
+  if (ws.length !== xs.length) throw new RangeError(`dot(ws, xs, b): ws has ${ws.length} elements and xs ${xs.length}; they must be as long`);
+  return dotOf(toValues(ws, "dot", "ws"), toValues(xs, "dot", "xs"), b);
 }
 
 /**
- * Every node of the graph below `root` (itself included), children before parents: the
- * order `backward()` walks in reverse. Deterministic: the same graph gives the same order.
+ * `dot` over arrays that nothing will change: a module's weights and a layer's inputs (nn's
+ * Neuron). The arrays are kept as the node's children, not copied.
+ * @internal
  */
-export function topologicalOrder(root: Value): Value[] {
-  const n = buildTopo(root);
-  const order = topoBuf.slice(0, n) as Value[];
-  topoBuf.fill(null, 0, n);
-  for (const v of order) v._code &= ~MARKS;
+export function dotOf(ws: readonly Value[], xs: readonly Value[], b: Operand): Value {
+  const bias = extraChild(b, "dot", "bias");
+  let acc = od;
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i];
+    const x = xs[i];
+    acc = acc + cOf(w).f[2 * iOf(w)] * cOf(x).f[2 * iOf(x)];
+  }
+  return emitFused(DOT, acc, ws, xs, bias);
+}
+
+// The number of the last extraChild().
+let od = 0;
+
+/** dot's b or sumOf's start: a Value is a child (returned), a number a constant (null). Its number goes to `od`. */
+function extraChild(x: Operand, op: string, what: string): Value | null {
+  if (x instanceof Value) {
+    let c = cOf(x);
+    if (c.epoch < epochNow) c = revive(x);
+    od = c.f[2 * iOf(x)];
+    return x;
+  }
+  if (typeof x !== "number") badOperand(x, op, what);
+  od = x;
+  return null;
+}
+
+/** Writes a dot or sum node; its children stay in the chunk's objs as [list, list or extra, extra]. */
+function emitFused(op: number, data: number, list: readonly Value[], second: unknown, third: Value | null): Value {
+  let c = cur;
+  if (c.n === c.cap) c = growCur();
+  const s = c.n++;
+  c.f[2 * s] = data;
+  const objs = (c.objs ??= []);
+  const k = c.k;
+  k[3 * s] = op;
+  k[3 * s + 1] = objs.length;
+  k[3 * s + 2] = list.length;
+  objs.push(list, second, third);
+  const v = handle(c, s);
+  if (registering) register(c, s, v);
+  return v;
+}
+
+// The chain's reverse walk visits its last product first and b between the second product and the
+// first (b + w0*x0 is the chain's first node): the same order here.
+function dotBackward(objs: unknown[], at: number, g: number, mark: boolean): void {
+  const ws = objs[at] as Value[];
+  const xs = objs[at + 1] as Value[];
+  const bias = objs[at + 2] as Value | null;
+  for (let i = ws.length - 1; i >= 1; i--) product(ws[i], xs[i], g, mark);
+  if (bias !== null) addInto(bias, g, mark);
+  if (ws.length > 0) product(ws[0], xs[0], g, mark);
+}
+
+function product(w: Value, x: Value, g: number, mark: boolean): void {
+  const wc = cOf(w), wi = iOf(w), xc = cOf(x), xi = iOf(x);
+  wc.f[2 * wi + 1] += xc.f[2 * xi] * g;
+  xc.f[2 * xi + 1] += wc.f[2 * wi] * g;
+  if (mark) mark2(wc, wi, xc, xi);
+}
+
+function addInto(v: Value, g: number, mark: boolean): void {
+  const c = cOf(v), i = iOf(v);
+  c.f[2 * i + 1] += g;
+  if (mark) touch(c, i);
+}
+
+/**
+ * start + v0 + v1 + …, added left to right, as one node (Python's `sum(values, start)` builds a
+ * chain of `+` nodes with the same numbers and gradients). A number `start` (0 by default) is a
+ * constant, not a child; a Value start is the first child.
+ */
+export function sumOf(values_: readonly Operand[], start: Operand = 0): Value {
+  if (!Array.isArray(values_)) throw new TypeError(`sumOf(values, start): values must be an array of numbers or Values, got ${describe(values_)}`);
+  const vs = toValues(values_, "sumOf", "values");
+  const first = extraChild(start, "sumOf", "start");
+  let acc = od;
+  for (let i = 0; i < vs.length; i++) acc = acc + cOf(vs[i]).f[2 * iOf(vs[i])];
+  return emitFused(SUM, acc, vs, first, null);
+}
+
+function sumBackward(objs: unknown[], at: number, g: number, mark: boolean): void {
+  const vs = objs[at] as Value[];
+  const start = objs[at + 1] as Value | null;
+  for (let i = vs.length - 1; i >= 1; i--) addInto(vs[i], g, mark);
+  if (start !== null) addInto(start, g, mark);
+  if (vs.length > 0) addInto(vs[0], g, mark);
+}
+
+/**
+ * The elements as Values, in a new array: numbers become constant leaves, nodes of an earlier
+ * epoch are copied first (see the header).
+ * @internal
+ */
+export function toValues(xs: readonly Operand[], op: string, what: string): Value[] {
+  const out = new Array<Value>(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x instanceof Value) {
+      if (cOf(x).epoch < epochNow) revive(x);
+      out[i] = x;
+    } else if (typeof x === "number") {
+      constant(x);
+      out[i] = handle(oc, oi);
+    } else badOperand(x, op, `${what}[${i}]`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// backward(): the walk in reverse creation order (see the header)
+
+const queue: Chunk[] = [];
+
+function walk(c0: Chunk, i0: number): void {
+  touch(c0, i0);
+  while (queue.length > 0) {
+    const c = nextChunk();
+    const k = c.k;
+    for (let s = c.hi; s >= 0 && c.pend > 0; s--) {
+      const w = k[3 * s];
+      if ((w & PENDING) === 0) continue;
+      k[3 * s] = w & ~PENDING;
+      c.pend--;
+      applyLocal(c, s, w & OP_MASK, true);
+    }
+    c.hi = -1;
+    c.queued = false;
+  }
+}
+
+/** The queued chunk with the highest key: no node of a chunk still queued can be a parent of its nodes. */
+function nextChunk(): Chunk {
+  let best = 0;
+  for (let q = 1; q < queue.length; q++) if (queue[q].key > queue[best].key) best = q;
+  const c = queue[best];
+  queue[best] = queue[queue.length - 1];
+  queue.pop();
+  return c;
+}
+
+/** Marks a node for the walk, unless it is a leaf (leaves have nothing to pass on) or marked already. */
+function touch(d: Chunk, i: number): void {
+  if (d.kind === LEAVES) return;
+  const k = d.k;
+  const w = k[3 * i];
+  if ((w & OP_MASK) === LEAF || (w & PENDING) !== 0) return;
+  k[3 * i] = w | PENDING;
+  if (i > d.hi) d.hi = i;
+  d.pend++;
+  if (!d.queued) {
+    d.queued = true;
+    queue.push(d);
+  }
+}
+
+function mark2(a: Chunk, ia: number, b: Chunk, ib: number): void {
+  touch(a, ia);
+  touch(b, ib);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Looking at a graph: op names, children, topological order
+
+function opName(c: Chunk, i: number): string {
+  const k = c.k;
+  const op = k[3 * i] & OP_MASK;
+  if (op === POW) {
+    const r = k[3 * i + 2];
+    return "**" + pyNumber(dep(c, r).f[2 * (r & SLOT_MASK)]);
+  }
+  return OP_NAMES[op];
+}
+
+/** Python's repr of a number used as an exponent in an op name: integers without ".0". */
+function pyNumber(x: number): string {
+  return Number.isInteger(x) ? String(x) : pyRepr(x);
+}
+
+// Where childAt() found a child: its chunk, slot, and the Value a dot or sum node was given for it.
+let kc: Chunk = cur;
+let ki = 0;
+let kv: Value | undefined;
+
+/**
+ * The j-th child of node (c, i), in order, into kc, ki, kv, following forwarding; false past the
+ * last one. With `all`, pow's constant exponent counts as a child too.
+ */
+function childAt(c: Chunk, i: number, j: number, all: boolean): boolean {
+  const k = c.k;
+  const op = k[3 * i] & OP_MASK;
+  if (op === LEAF || op === MOVED) return false;
+  if (op === DOT) {
+    const objs = c.objs!;
+    const at = k[3 * i + 1];
+    const ws = objs[at] as Value[];
+    const n = ws.length;
+    if (j < n) return given(ws[j]);
+    if (j < 2 * n) return given((objs[at + 1] as Value[])[j - n]);
+    const b = objs[at + 2] as Value | null;
+    return j === 2 * n && b !== null && given(b);
+  }
+  if (op === SUM) {
+    const objs = c.objs!;
+    const at = k[3 * i + 1];
+    const start = objs[at + 1] as Value | null;
+    if (start !== null) {
+      if (j === 0) return given(start);
+      j--;
+    }
+    const vs = objs[at] as Value[];
+    return j < vs.length && given(vs[j]);
+  }
+  if (j > 1 || (j === 1 && op === POW && !all)) return false;
+  const r = k[3 * i + 1 + j];
+  if (r === -1) return false;
+  let d = dep(c, r);
+  let s = r & SLOT_MASK;
+  if ((d.k[3 * s] & OP_MASK) === MOVED) {
+    const t = d.k[3 * s + 1];
+    d = d.deps[t >>> SLOT_BITS];
+    s = t & SLOT_MASK;
+  }
+  kc = d;
+  ki = s;
+  kv = undefined;
+  return true;
+}
+
+function given(v: Value): true {
+  kc = cOf(v).moved ? follow(v) : cOf(v);
+  ki = iOf(v);
+  kv = v;
+  return true;
+}
+
+function childrenOf(c: Chunk, i: number): Value[] {
+  const out: Value[] = [];
+  for (let j = 0; childAt(c, i, j, false); j++) out.push(canonical(kc, ki, kv));
+  return out;
+}
+
+/** Int32Array stacks and lists that grow, so that a search holds no JavaScript array per node. */
+class IntList {
+  a: Int32Array = new Int32Array(1024);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.a.length) {
+      let b: Int32Array;
+      try {
+        b = new Int32Array(2 * this.a.length);
+      } catch (e) {
+        throw new RangeError(`micrograd-ts: out of memory while searching a graph of more than ${this.n.toLocaleString("en-US")} nodes`, { cause: e });
+      }
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = x;
+  }
+}
+
+/** The chunks a search meets, numbered, so that its lists hold numbers. */
+class ChunkTable {
+  list: Chunk[] = [];
+  private ix = new Map<Chunk, number>();
+  of(c: Chunk): number {
+    let i = this.ix.get(c);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(c);
+      this.ix.set(c, i);
+    }
+    return i;
+  }
+}
+
+/**
+ * Post-order depth-first search from (rc, ri), children in order (with `all`, pow's exponent
+ * too), without recursion, so a chain of a million ops does not overflow the stack. A child is
+ * entered when `enter(c, i)` says so (enter marks it; the root is marked by the caller);
+ * `emit(c, i, v)` follows its children. Stops, returning false, once more than `limit` nodes
+ * have been entered.
+ */
+function search(
+  rc: Chunk,
+  ri: number,
+  rv: Value | undefined,
+  all: boolean,
+  enter: (c: Chunk, i: number) => boolean,
+  emit: (c: Chunk, i: number, v: Value | undefined) => void,
+  limit: number,
+): boolean {
+  const chunks = new ChunkTable();
+  const sc = new IntList();
+  const si = new IntList();
+  const sn = new IntList();
+  const sv: (Value | undefined)[] = [];
+  sc.push(chunks.of(rc));
+  si.push(ri);
+  sn.push(0);
+  sv.push(rv);
+  let entered = 1;
+  while (sc.n > 0) {
+    const top = sc.n - 1;
+    const c = chunks.list[sc.a[top]];
+    const i = si.a[top];
+    if (childAt(c, i, sn.a[top]++, all)) {
+      if (!enter(kc, ki)) continue;
+      if (++entered > limit) return false;
+      sc.push(chunks.of(kc));
+      si.push(ki);
+      sn.push(0);
+      sv.push(kv);
+      continue;
+    }
+    sc.n--;
+    si.n--;
+    sn.n--;
+    emit(c, i, sv.pop());
+  }
+  return true;
+}
+
+/** The largest graph topologicalOrder returns by default (a JavaScript array holds at most about 2^27 elements). */
+const MAX_ORDER = 2 ** 26;
+
+/**
+ * Every node of the graph below `root` (itself included), children before parents: the
+ * order `backward()` walks in reverse, found by depth-first search over the children in order.
+ * Deterministic: the same graph gives the same order. A graph of more than `maxNodes` nodes
+ * (default 2^26) is a RangeError that gives its size.
+ */
+export function topologicalOrder(root: Value, options: { maxNodes?: number } = {}): Value[] {
+  if (!(root instanceof Value)) badOperand(root, "topologicalOrder", "root");
+  const max = options.maxNodes ?? MAX_ORDER;
+  const rc = cOf(root).moved ? follow(root) : cOf(root);
+  const found = new ChunkTable();
+  const fc = new IntList();
+  const fi = new IntList();
+  const given: (Value | undefined)[] = [];
+  let complete: boolean;
+  rc.k[3 * iOf(root)] |= VISITED;
+  try {
+    complete = search(rc, iOf(root), root, false, visitOnce, (c, i, v) => {
+      fc.push(found.of(c));
+      fi.push(i);
+      given.push(v);
+    }, max);
+  } finally {
+    // the emitted nodes, and the ones on the stack when the search stopped: countNodes clears
+    // those by walking the whole graph
+    for (let j = 0; j < fc.n; j++) found.list[fc.a[j]].k[3 * fi.a[j]] &= ~VISITED;
+  }
+  if (!complete) {
+    const total = countNodes(root);
+    throw new RangeError(
+      `topologicalOrder: the graph has ${total.toLocaleString("en-US")} nodes, more than ${max.toLocaleString("en-US")}: ` +
+        `too many for one array. backward() needs no order and works at any size; pass { maxNodes } to allow more.`,
+    );
+  }
+  const order = new Array<Value>(fc.n);
+  for (let j = 0; j < fc.n; j++) order[j] = canonical(found.list[fc.a[j]], fi.a[j], given[j]);
   return order;
+}
+
+function visitOnce(c: Chunk, i: number): boolean {
+  const k = c.k;
+  if ((k[3 * i] & VISITED) !== 0) return false;
+  k[3 * i] |= VISITED;
+  return true;
+}
+
+/**
+ * The number of nodes in the graph below `root`, itself included (the length of its
+ * topologicalOrder), counted at any size: it walks the chunks as backward() does, with no
+ * array of nodes. (It also clears the marks a stopped topologicalOrder leaves.)
+ */
+export function countNodes(root: Value): number {
+  if (!(root instanceof Value)) badOperand(root, "countNodes", "root");
+  const rc = cOf(root).moved ? follow(root) : cOf(root);
+  const leaves = new ChunkTable();
+  const lc = new IntList();
+  const li = new IntList();
+  let count = 0;
+  const meet = (d: Chunk, i: number) => {
+    const k = d.k;
+    if ((k[3 * i] & PENDING) !== 0) return;
+    k[3 * i] |= PENDING;
+    count++;
+    if (d.kind === LEAVES) {
+      lc.push(leaves.of(d)); // not scanned: unmarked at the end
+      li.push(i);
+      return;
+    }
+    if (i > d.hi) d.hi = i;
+    d.pend++;
+    if (!d.queued) {
+      d.queued = true;
+      queue.push(d);
+    }
+  };
+  meet(rc, iOf(root));
+  while (queue.length > 0) {
+    const c = nextChunk();
+    const k = c.k;
+    for (let s = c.hi; s >= 0 && c.pend > 0; s--) {
+      if ((k[3 * s] & PENDING) === 0) continue;
+      k[3 * s] &= ~(PENDING | VISITED);
+      c.pend--;
+      for (let j = 0; childAt(c, s, j, false); j++) meet(kc, ki);
+    }
+    c.hi = -1;
+    c.queued = false;
+  }
+  for (let j = 0; j < lc.n; j++) leaves.list[lc.a[j]].k[3 * li.a[j]] &= ~(PENDING | VISITED);
+  return count;
 }
 
 export interface NonFinite {
@@ -601,7 +1333,7 @@ export function findNonFinite(root: Value): NonFinite | null {
   for (const v of order) {
     if (!Number.isFinite(v.data)) {
       const kids = v.children.map((c) => `${c.label || "?"}=${pyRepr(c.data)}`).join(", ");
-      const made = v._a === null ? "a leaf" : `op ${v.op} of ${kids}`;
+      const made = v.op === "" ? "a leaf" : `op ${v.op} of ${kids}`;
       return {
         value: v,
         kind: "data",
@@ -619,9 +1351,133 @@ export function findNonFinite(root: Value): NonFinite | null {
         kind: "grad",
         op: v.op,
         label: v.label,
-        message: `non-finite gradient ${pyRepr(v.grad)} at node ${name(v)}${v._a === null ? " (a leaf)" : ` (op ${v.op})`}: it came from the local derivative of a parent of this node`,
+        message: `non-finite gradient ${pyRepr(v.grad)} at node ${name(v)}${v.op === "" ? " (a leaf)" : ` (op ${v.op})`}: it came from the local derivative of a parent of this node`,
       };
     }
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copying a node that outlived its epoch (see the header)
+
+const SMALL_COPY = 4096;
+
+/**
+ * Copies the node of `v` and everything it was computed from in its epoch into long-lived
+ * chunks, in topological order, turns the old slots into forwarders and points `v` at the copy.
+ */
+function tenure(v: Value): Chunk {
+  const c0 = cOf(v);
+  const i0 = iOf(v);
+  const epoch = c0.epoch;
+  const inEpoch = (d: Chunk) => d.kind === EPOCH && d.epoch === epoch;
+  // 1. the nodes to copy, children first: the graph below v within its epoch (childAt follows
+  // forwarders, so what was copied before is not copied again)
+  const from = new ChunkTable();
+  const fc = new IntList();
+  const fi = new IntList();
+  c0.k[3 * i0] |= VISITED;
+  search(c0, i0, undefined, true, (d, i) => inEpoch(d) && visitOnce(d, i), (d, i) => {
+    fc.push(from.of(d));
+    fi.push(i);
+  }, Infinity);
+  const m = fc.n;
+  // where each one goes: numbered in the order above, found from its old chunk and slot
+  const numbers = from.list.map((d) => new Int32Array(d.n));
+  for (let j = 0; j < m; j++) numbers[fc.a[j]][fi.a[j]] = j;
+  const to = new ChunkTable();
+  const tc = new Int32Array(m);
+  const ti = new Int32Array(m);
+  const copied = (d: Chunk, i: number) => inEpoch(d) && (d.k[3 * i] & VISITED) !== 0;
+  // 2. copy; a large copy gets chunks of its own, so that it does not share one with small
+  // long-lived things (which would keep it alive)
+  const big = m > SMALL_COPY;
+  if (big || longChunk.cap === 0 || longChunk.n + m > MAX_CHUNK) {
+    longChunk = new Chunk(LONG, LONG_LIVED, big ? Math.min(m, MAX_CHUNK) : MAX_CHUNK >> 4);
+  }
+  for (let j = 0; j < m; j++) {
+    const sc = from.list[fc.a[j]];
+    const si = fi.a[j];
+    let t = longChunk;
+    if (t.n === t.cap) {
+      if (t.cap < MAX_CHUNK && t.deps.length < MAX_DEPS) resize(t, Math.min(2 * t.cap, MAX_CHUNK));
+      else t = longChunk = new Chunk(LONG, LONG_LIVED, MAX_CHUNK);
+    }
+    const s = t.n++;
+    tc[j] = to.of(t);
+    ti[j] = s;
+    t.f[2 * s] = sc.f[2 * si];
+    t.f[2 * s + 1] = sc.f[2 * si + 1];
+    t.ids![s] = sc.ids === null ? sc.base + si : sc.ids[si];
+    const sk = sc.k;
+    const op = sk[3 * si] & OP_MASK;
+    t.k[3 * s] = op;
+    if (op === DOT || op === SUM) {
+      const objs = sc.objs!;
+      const at = sk[3 * si + 1];
+      const tobjs = (t.objs ??= []);
+      t.k[3 * s + 1] = tobjs.length;
+      t.k[3 * s + 2] = sk[3 * si + 2];
+      tobjs.push(objs[at], objs[at + 1], objs[at + 2]);
+    } else if (op !== LEAF) {
+      for (let o = 1; o <= 2; o++) {
+        const r = sk[3 * si + o];
+        if (r === -1) {
+          t.k[3 * s + o] = -1;
+          continue;
+        }
+        childAt(sc, si, o - 1, true); // the child, past any forwarder
+        if (copied(kc, ki)) {
+          const n = numbers[from.of(kc)][ki];
+          t.k[3 * s + o] = refTo(t, to.list[tc[n]], ti[n]);
+        } else t.k[3 * s + o] = refTo(t, kc, ki);
+      }
+    }
+    const label = sc.labels?.get(si);
+    if (label !== undefined) (t.labels ??= new Map()).set(s, label);
+  }
+  if (big) longChunk = newClosedChunk(LONG);
+  // 3. point the Values we know of at the copies: v, the children of dot and sum nodes, the
+  // Values children() handed out
+  const redirect = (h: Value) => {
+    const d = cOf(h);
+    const i = iOf(h);
+    if (!copied(d, i)) return;
+    const n = numbers[from.of(d)][i];
+    setRef(h, to.list[tc[n]], ti[n]);
+  };
+  for (let j = 0; j < m; j++) {
+    const sc = from.list[fc.a[j]];
+    const si = fi.a[j];
+    const op = sc.k[3 * si] & OP_MASK;
+    if (op === DOT || op === SUM) {
+      const objs = sc.objs!;
+      const at = sc.k[3 * si + 1];
+      for (const h of objs[at] as Value[]) redirect(h);
+      if (op === DOT) for (const h of objs[at + 1] as Value[]) redirect(h);
+      const extra = objs[at + (op === DOT ? 2 : 1)] as Value | null;
+      if (extra !== null) redirect(extra);
+    }
+    for (const view of [sc.reg?.[si], sc.views?.get(si)]) {
+      if (view === undefined) continue;
+      const t = to.list[tc[j]];
+      (t.views ??= new Map()).set(ti[j], view);
+      setRef(view, t, ti[j]);
+    }
+    if (sc.reg) delete sc.reg[si];
+    sc.views?.delete(si);
+  }
+  redirect(v);
+  // 4. the old slots forward to the copies
+  for (let j = 0; j < m; j++) {
+    const sc = from.list[fc.a[j]];
+    const si = fi.a[j];
+    sc.k[3 * si] = MOVED;
+    sc.k[3 * si + 1] = refTo(sc, to.list[tc[j]], ti[j]);
+    sc.k[3 * si + 2] = -1;
+    sc.f[2 * si + 1] = 0;
+    sc.moved = true;
+  }
+  return cOf(v);
 }
