@@ -985,10 +985,11 @@ function sumBackward(objs: unknown[], at: number, g: number, mark: boolean): voi
 
 /**
  * The elements as Values, in a new array: numbers become constant leaves, nodes of an earlier
- * epoch are copied first (see the header).
+ * epoch are copied first (see the header). `where` names the caller in errors (a string, or a
+ * module whose name is built only then).
  * @internal
  */
-export function toValues(xs: readonly Operand[], op: string, what: string): Value[] {
+export function toValues(xs: readonly Operand[], where: string | { toString(): string }, what: string): Value[] {
   const out = new Array<Value>(xs.length);
   for (let i = 0; i < xs.length; i++) {
     const x = xs[i];
@@ -998,7 +999,11 @@ export function toValues(xs: readonly Operand[], op: string, what: string): Valu
     } else if (typeof x === "number") {
       constant(x);
       out[i] = handle(oc, oi);
-    } else badOperand(x, op, `${what}[${i}]`);
+    } else if (isForeignValue(x)) {
+      throw new TypeError(`${where}: ${what}[${i}] ${FOREIGN_HELP}`);
+    } else {
+      throw new TypeError(`${where}: ${what}[${i}] must be a number or a Value, got ${describe(x)}`);
+    }
   }
   return out;
 }
