@@ -6,13 +6,13 @@
 // The unsupported operators (`%`, `<`, bitwise, unary `+`) are wrapped only to give a clear
 // error, with the source position, when a Value reaches them at run time.
 
-import { Value, add, div, mul, neg, pow, sub } from "./engine.js";
+import { add, div, isValue, mul, neg, pow, sub } from "./engine.js";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function opAdd(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a + b;
-  if (a instanceof Value || b instanceof Value) {
+  if (isValue(a) || isValue(b)) {
     if (typeof a === "string" || typeof b === "string") {
       throw new TypeError("A Value cannot be added to a string: use a template literal (`${a}` prints Value(data=…, grad=…)) or a.data.");
     }
@@ -23,31 +23,31 @@ export function opAdd(a: Any, b: Any): Any {
 
 export function opSub(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a - b;
-  if (a instanceof Value || b instanceof Value) return sub(a, b);
+  if (isValue(a) || isValue(b)) return sub(a, b);
   return a - b;
 }
 
 export function opMul(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a * b;
-  if (a instanceof Value || b instanceof Value) return mul(a, b);
+  if (isValue(a) || isValue(b)) return mul(a, b);
   return a * b;
 }
 
 export function opDiv(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a / b;
-  if (a instanceof Value || b instanceof Value) return div(a, b);
+  if (isValue(a) || isValue(b)) return div(a, b);
   return a / b;
 }
 
 export function opPow(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a ** b;
-  if (a instanceof Value || b instanceof Value) return pow(a, b);
+  if (isValue(a) || isValue(b)) return pow(a, b);
   return a ** b;
 }
 
 export function opNeg(a: Any): Any {
   if (typeof a === "number") return -a;
-  if (a instanceof Value) return neg(a);
+  if (isValue(a)) return neg(a);
   return -a;
 }
 
@@ -59,31 +59,31 @@ const COMPARE = "Compare the numbers instead: a.data < b.data.";
 
 export function opMod(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a % b;
-  if (a instanceof Value || b instanceof Value) unsupported("%", where, "Value has no remainder: it has no derivative micrograd defines. Use a.data % b for a number.");
+  if (isValue(a) || isValue(b)) unsupported("%", where, "Value has no remainder: it has no derivative micrograd defines. Use a.data % b for a number.");
   return a % b;
 }
 
 export function opLt(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a < b;
-  if (a instanceof Value || b instanceof Value) unsupported("<", where, COMPARE);
+  if (isValue(a) || isValue(b)) unsupported("<", where, COMPARE);
   return a < b;
 }
 
 export function opGt(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a > b;
-  if (a instanceof Value || b instanceof Value) unsupported(">", where, COMPARE);
+  if (isValue(a) || isValue(b)) unsupported(">", where, COMPARE);
   return a > b;
 }
 
 export function opLe(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a <= b;
-  if (a instanceof Value || b instanceof Value) unsupported("<=", where, COMPARE);
+  if (isValue(a) || isValue(b)) unsupported("<=", where, COMPARE);
   return a <= b;
 }
 
 export function opGe(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a >= b;
-  if (a instanceof Value || b instanceof Value) unsupported(">=", where, COMPARE);
+  if (isValue(a) || isValue(b)) unsupported(">=", where, COMPARE);
   return a >= b;
 }
 
@@ -91,7 +91,7 @@ const BITWISE = "Bitwise operators work on 32-bit integers, not on Values: use a
 
 /** Any binary bitwise operator (`& | ^ << >> >>>`), named by `op`, on a Value. */
 export function opBitwise(op: string, a: Any, b: Any, where = ""): Any {
-  if (a instanceof Value || b instanceof Value) unsupported(op, where, BITWISE);
+  if (isValue(a) || isValue(b)) unsupported(op, where, BITWISE);
   switch (op) {
     case "&":
       return a & b;
@@ -111,12 +111,12 @@ export function opBitwise(op: string, a: Any, b: Any, where = ""): Any {
 
 export function opBitNot(a: Any, where = ""): Any {
   if (typeof a === "number") return ~a;
-  if (a instanceof Value) unsupported("~", where, BITWISE);
+  if (isValue(a)) unsupported("~", where, BITWISE);
   return ~a;
 }
 
 export function opPlus(a: Any, where = ""): Any {
   if (typeof a === "number") return a;
-  if (a instanceof Value) unsupported("unary +", where, "A Value is not a number: use a.data, or a itself.");
+  if (isValue(a)) unsupported("unary +", where, "A Value is not a number: use a.data, or a itself.");
   return +a;
 }

@@ -117,8 +117,9 @@ class Chunk {
   pend = 0;
   hi = -1;
   queued = false;
-  // the last chunk that took this one into its deps, and where
-  depOf: Chunk | null = null;
+  // the key of the last chunk that took this one into its deps (a number: it must not keep that
+  // chunk alive), and where
+  depOf = 0;
   depIx = 0;
 
   constructor(kind: number, epoch: number, cap: number) {
@@ -230,6 +231,9 @@ function closeEpoch(): void {
   cur = newClosedChunk(EPOCH);
   registering = true;
   registered = [];
+  oc = null; // the registers must not keep a chunk alive
+  kc = cur;
+  kv = undefined;
 }
 
 /**
@@ -245,7 +249,7 @@ let registering = true;
 let registered: Chunk[] = [];
 
 function register(c: Chunk, s: number, v: Value): void {
-  if (epochFull + c.n > IDENTITY_LIMIT) {
+  if (epochFull + cur.n > IDENTITY_LIMIT) {
     for (const r of registered) r.reg = null;
     registered = [];
     registering = false;
@@ -261,10 +265,10 @@ function register(c: Chunk, s: number, v: Value): void {
 /** The index of `x` in `c.deps`, adding it if needed. */
 function depIndex(c: Chunk, x: Chunk): number {
   if (x === c) return 0;
-  if (x.depOf === c) return x.depIx;
+  if (x.depOf === c.key) return x.depIx;
   const ix = c.deps.length;
   c.deps.push(x);
-  x.depOf = c;
+  x.depOf = c.key;
   x.depIx = ix;
   if (ix >= MAX_DEPS - 1 && c.cap > c.n) c.cap = c.n; // full: the next node goes into a new chunk
   return ix;
@@ -584,26 +588,31 @@ function badOperand(x: unknown, op: string, side: string): never {
 // ---------------------------------------------------------------------------------------------
 // Operands
 
-// Where use() found an operand: its chunk and slot.
-let oc: Chunk = cur;
+// Where use() found an operand: its chunk and slot (null for a number, placed by emit()), and its number.
+let oc: Chunk | null = null;
 let oi = 0;
+let ov = 0;
 
 /**
- * Resolves an operand to a chunk and slot (in `oc`, `oi`): a number becomes a constant leaf next
- * to the result, a node of an earlier epoch is copied to a long-lived chunk first.
+ * Resolves an operand into `oc`, `oi`, `ov`. A node of an earlier epoch is copied to a long-lived
+ * chunk first; a number becomes a constant leaf, which emit() puts next to the result.
  */
 function use(x: Operand, op: string, side: string): void {
   if (x instanceof Value) {
     let c = cOf(x);
     if (c.epoch < epochNow) c = revive(x);
+    const i = iOf(x);
     oc = c;
-    oi = iOf(x);
+    oi = i;
+    ov = c.f[2 * i];
     return;
   }
   if (typeof x !== "number") badOperand(x, op, side);
-  constant(x);
+  oc = null;
+  ov = x;
 }
 
+/** A constant leaf in the current chunk, into `oc`, `oi` (for dot's and sumOf's number elements). */
 function constant(x: number): void {
   let c = cur;
   if (c.n === c.cap) c = growCur();
@@ -633,8 +642,26 @@ function follow(v: Value): Chunk {
   return t;
 }
 
-/** Writes a result node into the current chunk and returns its handle. */
-function emit(op: number, data: number, ca: Chunk, ia: number, cb: Chunk | null, ib: number): Value {
+/**
+ * Writes a result node and returns its handle: children (ca, ia) and (cb, ib), a null chunk being
+ * a number (xa, xb) to store as a constant, `cb` undefined for one child. It goes into the
+ * current chunk, unless it is computed from long-lived nodes and no node of the epoch (a learning
+ * rate kept as a Value, `lr = lr * 0.99`): then it goes with them, so that it keeps no epoch alive.
+ */
+function emit(op: number, data: number, ca: Chunk | null, ia: number, xa: number, cb: Chunk | null | undefined, ib: number, xb: number): Value {
+  if ((ca === null || ca.kind !== EPOCH) && (cb == null || cb.kind !== EPOCH) && ((ca !== null && ca.kind === LONG) || (cb != null && cb.kind === LONG))) {
+    return emitLong(op, data, ca, ia, xa, cb, ib, xb);
+  }
+  if (ca === null) {
+    constant(xa);
+    ca = oc!;
+    ia = oi;
+  }
+  if (cb === null) {
+    constant(xb);
+    cb = oc!;
+    ib = oi;
+  }
   let c = cur;
   if (c.n === c.cap) c = growCur();
   const s = c.n++;
@@ -643,41 +670,70 @@ function emit(op: number, data: number, ca: Chunk, ia: number, cb: Chunk | null,
   const o = 3 * s;
   k[o] = op;
   k[o + 1] = ca === c ? ia : refTo(c, ca, ia);
-  k[o + 2] = cb === null ? -1 : cb === c ? ib : refTo(c, cb, ib);
+  k[o + 2] = cb === undefined ? -1 : cb === c ? ib : refTo(c, cb, ib);
   const v = handle(c, s);
   if (registering) register(c, s, v);
   return v;
 }
 
+function emitLong(op: number, data: number, ca: Chunk | null, ia: number, xa: number, cb: Chunk | null | undefined, ib: number, xb: number): Value {
+  if (ca === null) {
+    ca = longSlot();
+    ia = ca.n - 1;
+    ca.f[2 * ia] = xa;
+  }
+  if (cb === null) {
+    cb = longSlot();
+    ib = cb.n - 1;
+    cb.f[2 * ib] = xb;
+  }
+  const c = longSlot();
+  const s = c.n - 1;
+  c.f[2 * s] = data;
+  const k = c.k;
+  k[3 * s] = op;
+  k[3 * s + 1] = refTo(c, ca, ia);
+  k[3 * s + 2] = cb === undefined ? -1 : refTo(c, cb, ib);
+  return handle(c, s);
+}
+
+/** Takes one slot of the small long-lived chunk (growing it, or opening the next); returns the chunk. */
+function longSlot(): Chunk {
+  let t = longChunk;
+  if (t.n === t.cap) {
+    if (t.cap > 0 && t.cap < MAX_CHUNK && t.deps.length < MAX_DEPS) resize(t, Math.min(2 * t.cap, MAX_CHUNK));
+    else t = longChunk = new Chunk(LONG, LONG_LIVED, 64);
+  }
+  const s = t.n++;
+  t.ids![s] = t.base + s;
+  return t;
+}
+
 // ---------------------------------------------------------------------------------------------
-// The operations. Each forward function is followed by its local derivative, which applyLocal
-// calls with the node's chunk `c`, its slot `s` and its grad `g`.
+// The operations. Each forward function is followed by its local derivative in applyLocal().
 
 /** a + b */
 export function add(a: Operand, b: Operand): Value {
   use(a, "add", "left");
-  const ca = oc;
-  const ia = oi;
+  const ca = oc, ia = oi, xa = ov;
   use(b, "add", "right");
-  return emit(ADD, ca.f[2 * ia] + oc.f[2 * oi], ca, ia, oc, oi);
+  return emit(ADD, xa + ov, ca, ia, xa, oc, oi, ov);
 }
 
 /** a - b (micrograd's a + (-b), with the same numbers and one node fewer) */
 export function sub(a: Operand, b: Operand): Value {
   use(a, "sub", "left");
-  const ca = oc;
-  const ia = oi;
+  const ca = oc, ia = oi, xa = ov;
   use(b, "sub", "right");
-  return emit(SUB, ca.f[2 * ia] - oc.f[2 * oi], ca, ia, oc, oi);
+  return emit(SUB, xa - ov, ca, ia, xa, oc, oi, ov);
 }
 
 /** a * b */
 export function mul(a: Operand, b: Operand): Value {
   use(a, "mul", "left");
-  const ca = oc;
-  const ia = oi;
+  const ca = oc, ia = oi, xa = ov;
   use(b, "mul", "right");
-  return emit(MUL, ca.f[2 * ia] * oc.f[2 * oi], ca, ia, oc, oi);
+  return emit(MUL, xa * ov, ca, ia, xa, oc, oi, ov);
 }
 
 /**
@@ -686,16 +742,15 @@ export function mul(a: Operand, b: Operand): Value {
  */
 export function div(a: Operand, b: Operand): Value {
   use(a, "div", "left");
-  const ca = oc;
-  const ia = oi;
+  const ca = oc, ia = oi, xa = ov;
   use(b, "div", "right");
-  return emit(DIV, ca.f[2 * ia] / oc.f[2 * oi], ca, ia, oc, oi);
+  return emit(DIV, xa / ov, ca, ia, xa, oc, oi, ov);
 }
 
 /** -a (micrograd's a * -1) */
 export function neg(a: Operand): Value {
   use(a, "neg", "only");
-  return emit(NEG, -oc.f[2 * oi], oc, oi, null, 0);
+  return emit(NEG, -ov, oc, oi, ov, undefined, 0, 0);
 }
 
 /**
@@ -708,22 +763,21 @@ export function pow(a: Operand, exponent: Operand): Value {
     throw new TypeError(`pow: the exponent must be a number or a Value, got ${describe(exponent)}`);
   }
   use(a, "pow", "base");
-  const ca = oc;
-  const ia = oi;
+  const ca = oc, ia = oi, xa = ov;
   use(exponent, "pow", "exponent");
-  return emit(exponent instanceof Value ? POWV : POW, ca.f[2 * ia] ** oc.f[2 * oi], ca, ia, oc, oi);
+  return emit(exponent instanceof Value ? POWV : POW, xa ** ov, ca, ia, xa, oc, oi, ov);
 }
 
 /** e ** a */
 export function exp(a: Operand): Value {
   use(a, "exp", "only");
-  return emit(EXP, Math.exp(oc.f[2 * oi]), oc, oi, null, 0);
+  return emit(EXP, Math.exp(ov), oc, oi, ov, undefined, 0, 0);
 }
 
 /** natural logarithm */
 export function log(a: Operand): Value {
   use(a, "log", "only");
-  return emit(LOG, Math.log(oc.f[2 * oi]), oc, oi, null, 0);
+  return emit(LOG, Math.log(ov), oc, oi, ov, undefined, 0, 0);
 }
 
 /**
@@ -733,21 +787,20 @@ export function log(a: Operand): Value {
  */
 export function tanh(a: Operand): Value {
   use(a, "tanh", "only");
-  const e = Math.exp(2 * oc.f[2 * oi]);
-  return emit(TANH, e === Infinity ? 1 : (e - 1) / (e + 1), oc, oi, null, 0);
+  const e = Math.exp(2 * ov);
+  return emit(TANH, e === Infinity ? 1 : (e - 1) / (e + 1), oc, oi, ov, undefined, 0, 0);
 }
 
 /** max(0, a), as micrograd: 0 for a < 0, and a gradient only where the output is positive */
 export function relu(a: Operand): Value {
   use(a, "relu", "only");
-  const x = oc.f[2 * oi];
-  return emit(RELU, x < 0 ? 0 : x, oc, oi, null, 0);
+  return emit(RELU, ov < 0 ? 0 : ov, oc, oi, ov, undefined, 0, 0);
 }
 
 /** 1 / (1 + e**-a) */
 export function sigmoid(a: Operand): Value {
   use(a, "sigmoid", "only");
-  return emit(SIGMOID, 1 / (1 + Math.exp(-oc.f[2 * oi])), oc, oi, null, 0);
+  return emit(SIGMOID, 1 / (1 + Math.exp(-ov)), oc, oi, ov, undefined, 0, 0);
 }
 
 /**
@@ -998,7 +1051,7 @@ export function toValues(xs: readonly Operand[], where: string | { toString(): s
       out[i] = x;
     } else if (typeof x === "number") {
       constant(x);
-      out[i] = handle(oc, oi);
+      out[i] = handle(oc!, oi);
     } else if (isForeignValue(x)) {
       throw new TypeError(`${where}: ${what}[${i}] ${FOREIGN_HELP}`);
     } else {
@@ -1398,18 +1451,12 @@ function tenure(v: Value): Chunk {
   // 2. copy; a large copy gets chunks of its own, so that it does not share one with small
   // long-lived things (which would keep it alive)
   const big = m > SMALL_COPY;
-  if (big || longChunk.cap === 0 || longChunk.n + m > MAX_CHUNK) {
-    longChunk = new Chunk(LONG, LONG_LIVED, big ? Math.min(m, MAX_CHUNK) : MAX_CHUNK >> 4);
-  }
+  if (big) longChunk = new Chunk(LONG, LONG_LIVED, Math.min(m, MAX_CHUNK));
   for (let j = 0; j < m; j++) {
     const sc = from.list[fc.a[j]];
     const si = fi.a[j];
-    let t = longChunk;
-    if (t.n === t.cap) {
-      if (t.cap < MAX_CHUNK && t.deps.length < MAX_DEPS) resize(t, Math.min(2 * t.cap, MAX_CHUNK));
-      else t = longChunk = new Chunk(LONG, LONG_LIVED, MAX_CHUNK);
-    }
-    const s = t.n++;
+    const t = longSlot();
+    const s = t.n - 1;
     tc[j] = to.of(t);
     ti[j] = s;
     t.f[2 * s] = sc.f[2 * si];
@@ -1442,6 +1489,8 @@ function tenure(v: Value): Chunk {
     const label = sc.labels?.get(si);
     if (label !== undefined) (t.labels ??= new Map()).set(s, label);
   }
+  // later long-lived nodes go into a newer chunk: backward() visits long-lived chunks newest first,
+  // so a chunk never refers to a newer one
   if (big) longChunk = newClosedChunk(LONG);
   // 3. point the Values we know of at the copies: v, the children of dot and sum nodes, the
   // Values children() handed out
