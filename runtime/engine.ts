@@ -73,8 +73,12 @@ const OP_NAMES = ["", "+", "-", "*", "/", "neg", "**", "**", "exp", "log", "tanh
 
 // A child reference is (index in the referring chunk's deps) << 16 | slot; -1 for none.
 const SLOT_BITS = 16;
-const MAX_CHUNK = 1 << SLOT_BITS;
-const SLOT_MASK = MAX_CHUNK - 1;
+const SLOT_MASK = (1 << SLOT_BITS) - 1;
+// 4,096 nodes (112 KB with the Float64Array and the Int32Array): below the size from which the C
+// library maps fresh pages from the system for each allocation (128 KB), so the memory of the
+// chunks the garbage collector frees is reused without page faults. Larger chunks made node
+// creation several times slower.
+const MAX_CHUNK = 4096;
 const MAX_DEPS = 32000; // below 2^15, so that a reference stays a positive int32
 const MIN_CHUNK = 256;
 const LEAF_CHUNK = 4096;
@@ -85,6 +89,8 @@ const LONG = 2; // a chunk of nodes copied out of their epoch
 const LONG_LIVED = Number.MAX_SAFE_INTEGER; // the epoch of LEAVES and LONG chunks: never old
 
 let chunkCount = 0;
+const EMPTY_F = new Float64Array(0);
+const EMPTY_K = new Int32Array(0);
 
 class Chunk {
   /** data and grad of slot s at 2s and 2s + 1 */
@@ -128,9 +134,10 @@ class Chunk {
     this.cap = cap;
     const seq = ++chunkCount;
     this.key = kind === EPOCH ? seq + 2 ** 45 : seq;
-    this.base = seq * MAX_CHUNK;
-    this.f = allocF(cap);
-    this.k = allocK(cap);
+    this.base = seq * (SLOT_MASK + 1);
+    this.f = EMPTY_F;
+    this.k = EMPTY_K;
+    allocChunk(this, cap);
     this.deps = [this];
     if (kind === LEAVES) this.births = [];
     if (kind === LONG) this.ids = allocIds(cap);
@@ -154,19 +161,16 @@ function newClosedChunk(kind: number): Chunk {
 // Memory: every allocation of node storage goes through these, so that running out of memory is
 // a RangeError that says how large the graph is, never an abort.
 
-function allocF(cap: number): Float64Array {
+/** One ArrayBuffer for a chunk's numbers (16 bytes a node) and op words (12 bytes a node). */
+function allocChunk(c: Chunk, cap: number): void {
+  let buffer: ArrayBuffer;
   try {
-    return new Float64Array(2 * cap);
+    buffer = new ArrayBuffer(28 * cap);
   } catch (e) {
     throw outOfMemory(e);
   }
-}
-function allocK(cap: number): Int32Array {
-  try {
-    return new Int32Array(3 * cap);
-  } catch (e) {
-    throw outOfMemory(e);
-  }
+  c.f = new Float64Array(buffer, 0, 2 * cap);
+  c.k = new Int32Array(buffer, 16 * cap, 3 * cap);
 }
 function allocIds(cap: number): Float64Array {
   try {
@@ -187,12 +191,11 @@ function outOfMemory(cause: unknown): RangeError {
 }
 
 function resize(c: Chunk, cap: number): void {
-  const f = allocF(cap);
-  const k = allocK(cap);
-  f.set(c.f.subarray(0, 2 * c.n));
-  k.set(c.k.subarray(0, 3 * c.n));
-  c.f = f;
-  c.k = k;
+  const f = c.f;
+  const k = c.k;
+  allocChunk(c, cap);
+  c.f.set(f.subarray(0, 2 * c.n));
+  c.k.set(k.subarray(0, 3 * c.n));
   if (c.ids !== null) {
     const ids = allocIds(cap);
     ids.set(c.ids.subarray(0, c.n));
@@ -229,20 +232,20 @@ function closeEpoch(): void {
   epochNow++;
   if (c.n < c.cap >> 1) resize(c, Math.max(c.n, 1)); // do not keep a mostly empty chunk alive
   cur = newClosedChunk(EPOCH);
-  registering = true;
+  registering = lastEpochNodes <= IDENTITY_LIMIT;
   registered = [];
   oc = null; // the registers must not keep a chunk alive
   kc = cur;
-  kv = undefined;
 }
 
 /**
- * Up to this many nodes built since the last backward(), inspection (children,
- * topologicalOrder, findNonFinite, drawDot) gives back the very Value objects the operations
- * returned. Beyond it, remembering every Value would keep every handle alive (the cost the typed
- * storage removes), so it gives Values of the same nodes (same id, data, grad, label) that are
- * new objects. Values made with `new Value`, and the ones given to dot and sumOf, are always
- * given back.
+ * In a small graph (up to this many nodes built since the last backward(), the graph before it
+ * small too), inspection (children, topologicalOrder, findNonFinite, drawDot) gives back the
+ * very Value objects the operations returned. In larger graphs, remembering every Value would
+ * keep every handle alive (the cost the typed storage removes: about 100 ns a node), so it gives
+ * Values of the same nodes (same id, data, grad, label) that are new objects; a training loop's
+ * steps are large, and pay nothing for it. Values made with `new Value`, and the ones given to
+ * dot and sumOf, are always given back.
  */
 export const IDENTITY_LIMIT = 4096;
 let registering = true;
@@ -324,24 +327,15 @@ export class Value {
   // Kept small, with the rare paths in functions of their own, so that the compiler inlines it
   // into every operation.
   constructor(data: number, options?: ValueOptions) {
-    const c = mkC;
-    if (c !== null) {
-      mkC = null;
-      this.#c = c;
-      this.#i = mkI;
-      (this as { id: number }).id = c.ids === null ? c.base + mkI : c.ids[mkI];
-      (this as unknown as { _node: symbol })._node = NOT_CLONEABLE;
-      return;
-    }
-    if (typeof data !== "number") badData(data);
-    let L = leafChunk;
-    if (L.n === L.cap) L = leafChunk = new Chunk(LEAVES, LONG_LIVED, LEAF_CHUNK);
-    const s = L.n++;
-    L.f[2 * s] = data;
-    L.births!.push(this);
-    this.#c = L;
-    this.#i = s;
-    (this as { id: number }).id = L.base + s;
+    let c = mkC;
+    let i = mkI;
+    if (c === null) {
+      c = newLeaf(data, this);
+      i = c.n - 1;
+    } else mkC = null;
+    this.#c = c;
+    this.#i = i;
+    (this as { id: number }).id = c.ids === null ? c.base + i : c.ids[i];
     (this as unknown as { _node: symbol })._node = NOT_CLONEABLE;
     if (options !== undefined) applyOptions(this, options);
   }
@@ -523,6 +517,16 @@ export class Value {
 /** The brand by which the transformers recognise the runtime's Value class (not by its name). */
 export declare const VALUE_BRAND: unique symbol;
 
+/** Stores a `new Value` leaf (its Value `v` is the one inspection gives back); returns its chunk. */
+function newLeaf(data: number, v: Value): Chunk {
+  if (typeof data !== "number") badData(data);
+  let L = leafChunk;
+  if (L.n === L.cap) L = leafChunk = new Chunk(LEAVES, LONG_LIVED, LEAF_CHUNK);
+  L.f[2 * L.n++] = data;
+  L.births!.push(v);
+  return L;
+}
+
 /** A handle of slot `i` of chunk `c`. */
 function handle(c: Chunk, i: number): Value {
   mkC = c;
@@ -530,15 +534,15 @@ function handle(c: Chunk, i: number): Value {
   return new Value(0);
 }
 
-/** The Value the user holds for a `new Value` leaf, or the one handed out before for this node. */
-function canonical(c: Chunk, i: number, preferred?: Value): Value {
+/** The Value the user holds for a `new Value` leaf, the one an operation returned (small graphs), or the one handed out before for this node. */
+function canonical(c: Chunk, i: number): Value {
   if (c.births !== null) return c.births[i];
   const r = c.reg?.[i];
   if (r !== undefined) return r;
   const views = (c.views ??= new Map());
   let v = views.get(i);
   if (v === undefined) {
-    v = preferred ?? handle(c, i);
+    v = handle(c, i);
     views.set(i, v);
   }
   return v;
@@ -671,9 +675,7 @@ function emit(op: number, data: number, ca: Chunk | null, ia: number, xa: number
   k[o] = op;
   k[o + 1] = ca === c ? ia : refTo(c, ca, ia);
   k[o + 2] = cb === undefined ? -1 : cb === c ? ib : refTo(c, cb, ib);
-  const v = handle(c, s);
-  if (registering) register(c, s, v);
-  return v;
+  return born(c, s);
 }
 
 function emitLong(op: number, data: number, ca: Chunk | null, ia: number, xa: number, cb: Chunk | null | undefined, ib: number, xb: number): Value {
@@ -710,30 +712,122 @@ function longSlot(): Chunk {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The operations. Each forward function is followed by its local derivative in applyLocal().
+// The operations. Each has a fast path, written out so that the compiler inlines it whole: Values
+// of this epoch (or `new Value` leaves) and numbers. Everything else (nodes of an earlier epoch,
+// long-lived nodes, bad operands) goes through use() and emit(). The local derivatives are in
+// applyLocal().
+
+/** A chunk whose nodes an operation may refer to directly: this epoch's, or leaves. */
+function fresh(c: Chunk): boolean {
+  return c.epoch === epochNow || c.kind === LEAVES;
+}
+
+function data2(op: number, x: number, y: number): number {
+  switch (op) {
+    case ADD:
+      return x + y;
+    case SUB:
+      return x - y;
+    case MUL:
+      return x * y;
+    case DIV:
+      return x / y;
+    default:
+      return x ** y;
+  }
+}
+
+/** A node of two Values (chunks ca, cb) in the current chunk. */
+function put2(op: number, ca: Chunk, ia: number, cb: Chunk, ib: number): Value {
+  const data = data2(op, ca.f[2 * ia], cb.f[2 * ib]);
+  let c = cur;
+  if (c.n === c.cap) c = growCur();
+  const s = c.n++;
+  c.f[2 * s] = data;
+  const k = c.k;
+  k[3 * s] = op;
+  k[3 * s + 1] = ca === c ? ia : refTo(c, ca, ia);
+  k[3 * s + 2] = cb === c ? ib : refTo(c, cb, ib);
+  return born(c, s);
+}
+
+/** A node of a Value (chunk cv) and a number, which becomes a constant leaf next to it. */
+function putN(op: number, cv: Chunk, iv: number, x: number, numberFirst: boolean): Value {
+  const v = cv.f[2 * iv];
+  const data = numberFirst ? data2(op, x, v) : data2(op, v, x);
+  let c = cur;
+  if (c.n === c.cap) c = growCur();
+  const sx = c.n++;
+  c.f[2 * sx] = x; // a leaf: op word 0, grad 0 (fresh storage is zero)
+  const cx = c;
+  if (c.n === c.cap) c = growCur();
+  const s = c.n++;
+  c.f[2 * s] = data;
+  const k = c.k;
+  const rv = cv === c ? iv : refTo(c, cv, iv);
+  const rx = cx === c ? sx : refTo(c, cx, sx);
+  k[3 * s] = op;
+  k[3 * s + 1] = numberFirst ? rx : rv;
+  k[3 * s + 2] = numberFirst ? rv : rx;
+  return born(c, s);
+}
+
+/** A node of one Value. */
+function put1(op: number, ca: Chunk, ia: number, data: number): Value {
+  let c = cur;
+  if (c.n === c.cap) c = growCur();
+  const s = c.n++;
+  c.f[2 * s] = data;
+  const k = c.k;
+  k[3 * s] = op;
+  k[3 * s + 1] = ca === c ? ia : refTo(c, ca, ia);
+  k[3 * s + 2] = -1;
+  return born(c, s);
+}
+
+function born(c: Chunk, s: number): Value {
+  const v = handle(c, s);
+  if (registering) register(c, s, v);
+  return v;
+}
+
+/** A binary operation: the fast path (see above), else use() and emit(). */
+function binary(op: number, a: Operand, b: Operand, name: string): Value {
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    if (fresh(ca)) {
+      if (b instanceof Value) {
+        const cb = cOf(b);
+        if (fresh(cb)) return put2(op, ca, iOf(a), cb, iOf(b));
+      } else if (typeof b === "number") return putN(op, ca, iOf(a), b, false);
+    }
+  } else if (typeof a === "number" && b instanceof Value) {
+    const cb = cOf(b);
+    if (fresh(cb)) return putN(op, cb, iOf(b), a, true);
+  }
+  return binarySlow(op, a, b, name);
+}
+
+function binarySlow(op: number, a: Operand, b: Operand, name: string): Value {
+  use(a, name, "left");
+  const ca = oc, ia = oi, xa = ov;
+  use(b, name, "right");
+  return emit(op, data2(op, xa, ov), ca, ia, xa, oc, oi, ov);
+}
 
 /** a + b */
 export function add(a: Operand, b: Operand): Value {
-  use(a, "add", "left");
-  const ca = oc, ia = oi, xa = ov;
-  use(b, "add", "right");
-  return emit(ADD, xa + ov, ca, ia, xa, oc, oi, ov);
+  return binary(ADD, a, b, "add");
 }
 
 /** a - b (micrograd's a + (-b), with the same numbers and one node fewer) */
 export function sub(a: Operand, b: Operand): Value {
-  use(a, "sub", "left");
-  const ca = oc, ia = oi, xa = ov;
-  use(b, "sub", "right");
-  return emit(SUB, xa - ov, ca, ia, xa, oc, oi, ov);
+  return binary(SUB, a, b, "sub");
 }
 
 /** a * b */
 export function mul(a: Operand, b: Operand): Value {
-  use(a, "mul", "left");
-  const ca = oc, ia = oi, xa = ov;
-  use(b, "mul", "right");
-  return emit(MUL, xa * ov, ca, ia, xa, oc, oi, ov);
+  return binary(MUL, a, b, "mul");
 }
 
 /**
@@ -741,16 +835,7 @@ export function mul(a: Operand, b: Operand): Value {
  * rounding, and gives the figures of ../shared/REFERENCE.md (the neuron with tanh written out).
  */
 export function div(a: Operand, b: Operand): Value {
-  use(a, "div", "left");
-  const ca = oc, ia = oi, xa = ov;
-  use(b, "div", "right");
-  return emit(DIV, xa / ov, ca, ia, xa, oc, oi, ov);
-}
-
-/** -a (micrograd's a * -1) */
-export function neg(a: Operand): Value {
-  use(a, "neg", "only");
-  return emit(NEG, -ov, oc, oi, ov, undefined, 0, 0);
+  return binary(DIV, a, b, "div");
 }
 
 /**
@@ -758,6 +843,10 @@ export function neg(a: Operand): Value {
  * exponent gets a gradient too: d(a**b)/db = a**b * ln(a).
  */
 export function pow(a: Operand, exponent: Operand): Value {
+  if (a instanceof Value && typeof exponent === "number") {
+    const ca = cOf(a);
+    if (fresh(ca)) return putN(POW, ca, iOf(a), exponent, false);
+  }
   if (!(exponent instanceof Value) && typeof exponent !== "number") {
     if (isForeignValue(exponent)) throw new TypeError(`pow: the exponent ${FOREIGN_HELP}`);
     throw new TypeError(`pow: the exponent must be a number or a Value, got ${describe(exponent)}`);
@@ -768,15 +857,41 @@ export function pow(a: Operand, exponent: Operand): Value {
   return emit(exponent instanceof Value ? POWV : POW, xa ** ov, ca, ia, xa, oc, oi, ov);
 }
 
+/** The slow path of a one-operand operation: its operand in oc, oi, ov. */
+function unary(a: Operand, name: string): void {
+  use(a, name, "only");
+}
+
+/** -a (micrograd's a * -1) */
+export function neg(a: Operand): Value {
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(NEG, ca, ia, -ca.f[2 * ia]);
+  }
+  unary(a, "neg");
+  return emit(NEG, -ov, oc, oi, ov, undefined, 0, 0);
+}
+
 /** e ** a */
 export function exp(a: Operand): Value {
-  use(a, "exp", "only");
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(EXP, ca, ia, Math.exp(ca.f[2 * ia]));
+  }
+  unary(a, "exp");
   return emit(EXP, Math.exp(ov), oc, oi, ov, undefined, 0, 0);
 }
 
 /** natural logarithm */
 export function log(a: Operand): Value {
-  use(a, "log", "only");
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(LOG, ca, ia, Math.log(ca.f[2 * ia]));
+  }
+  unary(a, "log");
   return emit(LOG, Math.log(ov), oc, oi, ov, undefined, 0, 0);
 }
 
@@ -786,20 +901,42 @@ export function log(a: Operand): Value {
  * formula would give NaN, and Math.tanh's answer (±1) is used.
  */
 export function tanh(a: Operand): Value {
-  use(a, "tanh", "only");
-  const e = Math.exp(2 * ov);
-  return emit(TANH, e === Infinity ? 1 : (e - 1) / (e + 1), oc, oi, ov, undefined, 0, 0);
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(TANH, ca, ia, tanhOf(ca.f[2 * ia]));
+  }
+  unary(a, "tanh");
+  return emit(TANH, tanhOf(ov), oc, oi, ov, undefined, 0, 0);
+}
+
+function tanhOf(x: number): number {
+  const e = Math.exp(2 * x);
+  return e === Infinity ? 1 : (e - 1) / (e + 1);
 }
 
 /** max(0, a), as micrograd: 0 for a < 0, and a gradient only where the output is positive */
 export function relu(a: Operand): Value {
-  use(a, "relu", "only");
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) {
+      const x = ca.f[2 * ia];
+      return put1(RELU, ca, ia, x < 0 ? 0 : x);
+    }
+  }
+  unary(a, "relu");
   return emit(RELU, ov < 0 ? 0 : ov, oc, oi, ov, undefined, 0, 0);
 }
 
 /** 1 / (1 + e**-a) */
 export function sigmoid(a: Operand): Value {
-  use(a, "sigmoid", "only");
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(SIGMOID, ca, ia, 1 / (1 + Math.exp(-ca.f[2 * ia])));
+  }
+  unary(a, "sigmoid");
   return emit(SIGMOID, 1 / (1 + Math.exp(-ov)), oc, oi, ov, undefined, 0, 0);
 }
 
@@ -921,11 +1058,87 @@ function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
 }
 
 function dep(c: Chunk, r: number): Chunk {
-  return r < MAX_CHUNK ? c : c.deps[r >>> SLOT_BITS];
+  return r <= SLOT_MASK ? c : c.deps[r >>> SLOT_BITS];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fused operations
+
+/** A list of nodes: the children of a dot or sum node, and what nn passes from layer to layer. */
+export interface Nodes {
+  readonly length: number;
+}
+
+/**
+ * The slots of a list of nodes, all in one chunk (`one`: a neuron's weights, a layer's outputs)
+ * or each in its own (`cs`). Never changed once made (a copy to long-lived chunks makes new
+ * ones), so one list serves all the neurons of a layer, and no Value is needed for its nodes.
+ */
+class NodeList implements Nodes {
+  constructor(
+    readonly one: Chunk | null,
+    readonly cs: Chunk[] | null,
+    readonly is: Int32Array,
+  ) {}
+  get length(): number {
+    return this.is.length;
+  }
+}
+
+function chunkAt(v: NodeList, j: number): Chunk {
+  return v.one !== null ? v.one : v.cs![j];
+}
+
+/** Slots collected one by one into a NodeList. */
+class NodeListBuilder {
+  private one: Chunk | null = null;
+  private cs: Chunk[] | null = null;
+  private readonly is: Int32Array;
+  private n = 0;
+  constructor(length: number) {
+    this.is = new Int32Array(length);
+  }
+  add(c: Chunk, i: number): void {
+    const j = this.n++;
+    this.is[j] = i;
+    if (this.cs !== null) this.cs.push(c);
+    else if (j === 0) this.one = c;
+    else if (c !== this.one) {
+      this.cs = new Array<Chunk>(j).fill(this.one!);
+      this.cs.push(c);
+      this.one = null;
+    }
+  }
+  done(): NodeList {
+    return new NodeList(this.one, this.cs, this.is);
+  }
+}
+
+/**
+ * The elements as a list of nodes: Values (a node of an earlier epoch is copied first, see the
+ * header), numbers as new constant leaves. `where` names the caller in errors (a string, or a
+ * module whose name is built only then).
+ * @internal
+ */
+export function toNodes(xs: readonly Operand[], where: string | { toString(): string }, what: string): Nodes {
+  const out = new NodeListBuilder(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x instanceof Value) {
+      let c = cOf(x);
+      if (c.epoch < epochNow || c.moved) c = revive(x);
+      out.add(c, iOf(x));
+    } else if (typeof x === "number") {
+      constant(x);
+      out.add(oc!, oi);
+    } else if (isForeignValue(x)) {
+      throw new TypeError(`${where}: ${what}[${i}] ${FOREIGN_HELP}`);
+    } else {
+      throw new TypeError(`${where}: ${what}[${i}] must be a number or a Value, got ${describe(x)}`);
+    }
+  }
+  return out.done();
+}
 
 /**
  * The dot product of a neuron, b + w0*x0 + w1*x1 + … added left to right (Python's
@@ -938,78 +1151,126 @@ export function dot(ws: readonly Operand[], xs: readonly Operand[], b: Operand =
     throw new TypeError(`dot(ws, xs, b): ws and xs must be arrays of numbers or Values, got ${describe(Array.isArray(ws) ? xs : ws)}`);
   }
   if (ws.length !== xs.length) throw new RangeError(`dot(ws, xs, b): ws has ${ws.length} elements and xs ${xs.length}; they must be as long`);
-  return dotOf(toValues(ws, "dot", "ws"), toValues(xs, "dot", "xs"), b);
+  if (!(b instanceof Value) && typeof b !== "number") badOperand(b, "dot", "bias");
+  const wv = toNodes(ws, "dot", "ws") as NodeList;
+  const xv = toNodes(xs, "dot", "xs") as NodeList;
+  const bv = typeof b === "number" ? null : (toNodes([b], "dot", "b") as NodeList);
+  putDot(wv, xv, bv, typeof b === "number" ? b : 0);
+  return born(cur, cur.n - 1);
 }
+
+// The activations nn applies after a dot node.
+/** @internal */
+export const ACT_NONE = 0;
+/** @internal */
+export const ACT_RELU = RELU;
+/** @internal */
+export const ACT_TANH = TANH;
 
 /**
- * `dot` over arrays that nothing will change: a module's weights and a layer's inputs (nn's
- * Neuron). The arrays are kept as the node's children, not copied.
+ * nn's layer: for each neuron, its dot node over `xs` and its activation. The outputs as a list
+ * of nodes (`values` false: a hidden layer, which needs no Value) or as Values.
  * @internal
  */
-export function dotOf(ws: readonly Value[], xs: readonly Value[], b: Operand): Value {
-  const bias = extraChild(b, "dot", "bias");
-  let acc = od;
-  for (let i = 0; i < ws.length; i++) {
-    const w = ws[i];
-    const x = xs[i];
-    acc = acc + cOf(w).f[2 * iOf(w)] * cOf(x).f[2 * iOf(x)];
+export function layer(ws: readonly Nodes[], bs: readonly Nodes[], xs: Nodes, act: number, values: false): Nodes;
+/** @internal */
+export function layer(ws: readonly Nodes[], bs: readonly Nodes[], xs: Nodes, act: number, values: true): Value[];
+export function layer(ws: readonly Nodes[], bs: readonly Nodes[], xs: Nodes, act: number, values: boolean): Nodes | Value[] {
+  const n = ws.length;
+  const nodes = values ? null : new NodeListBuilder(n);
+  const out = values ? new Array<Value>(n) : null;
+  for (let j = 0; j < n; j++) {
+    putDot(ws[j] as NodeList, xs as NodeList, bs[j] as NodeList, 0);
+    let c = cur;
+    let s = c.n - 1;
+    if (act !== ACT_NONE) {
+      const x = c.f[2 * s];
+      const y = act === RELU ? (x < 0 ? 0 : x) : tanhOf(x);
+      let t = cur;
+      if (t.n === t.cap) t = growCur();
+      const ts = t.n++;
+      t.f[2 * ts] = y;
+      t.k[3 * ts] = act;
+      t.k[3 * ts + 1] = t === c ? s : refTo(t, c, s);
+      t.k[3 * ts + 2] = -1;
+      c = t;
+      s = ts;
+    }
+    if (nodes !== null) nodes.add(c, s);
+    else out![j] = born(c, s);
   }
-  return emitFused(DOT, acc, ws, xs, bias);
+  return nodes !== null ? nodes.done() : out!;
 }
 
-// The number of the last extraChild().
-let od = 0;
-
-/** dot's b or sumOf's start: a Value is a child (returned), a number a constant (null). Its number goes to `od`. */
-function extraChild(x: Operand, op: string, what: string): Value | null {
-  if (x instanceof Value) {
-    let c = cOf(x);
-    if (c.epoch < epochNow) c = revive(x);
-    od = c.f[2 * iOf(x)];
-    return x;
+/** Writes a dot node into the current chunk (at cur.n - 1 afterwards). */
+function putDot(wv: NodeList, xv: NodeList, bv: NodeList | null, b: number): void {
+  let acc = bv === null ? b : chunkAt(bv, 0).f[2 * bv.is[0]];
+  const n = wv.is.length;
+  const wi = wv.is;
+  const xi = xv.is;
+  if (wv.one !== null && xv.one !== null) {
+    const wf = wv.one.f;
+    const xf = xv.one.f;
+    for (let i = 0; i < n; i++) acc = acc + wf[2 * wi[i]] * xf[2 * xi[i]];
+  } else {
+    for (let i = 0; i < n; i++) acc = acc + chunkAt(wv, i).f[2 * wi[i]] * chunkAt(xv, i).f[2 * xi[i]];
   }
-  if (typeof x !== "number") badOperand(x, op, what);
-  od = x;
-  return null;
+  putFused(DOT, acc, wv, xv, bv);
 }
 
-/** Writes a dot or sum node; its children stay in the chunk's objs as [list, list or extra, extra]. */
-function emitFused(op: number, data: number, list: readonly Value[], second: unknown, third: Value | null): Value {
+function putFused(op: number, data: number, first: NodeList, second: NodeList | null, third: NodeList | null): void {
   let c = cur;
   if (c.n === c.cap) c = growCur();
   const s = c.n++;
   c.f[2 * s] = data;
   const objs = (c.objs ??= []);
-  const k = c.k;
-  k[3 * s] = op;
-  k[3 * s + 1] = objs.length;
-  k[3 * s + 2] = list.length;
-  objs.push(list, second, third);
-  const v = handle(c, s);
-  if (registering) register(c, s, v);
-  return v;
+  c.k[3 * s] = op;
+  c.k[3 * s + 1] = objs.length;
+  c.k[3 * s + 2] = first.is.length;
+  objs.push(first, second, third);
 }
 
 // The chain's reverse walk visits its last product first and b between the second product and the
 // first (b + w0*x0 is the chain's first node): the same order here.
 function dotBackward(objs: unknown[], at: number, g: number, mark: boolean): void {
-  const ws = objs[at] as Value[];
-  const xs = objs[at + 1] as Value[];
-  const bias = objs[at + 2] as Value | null;
-  for (let i = ws.length - 1; i >= 1; i--) product(ws[i], xs[i], g, mark);
-  if (bias !== null) addInto(bias, g, mark);
-  if (ws.length > 0) product(ws[0], xs[0], g, mark);
+  const wv = objs[at] as NodeList;
+  const xv = objs[at + 1] as NodeList;
+  const bv = objs[at + 2] as NodeList | null;
+  const n = wv.is.length;
+  const wi = wv.is;
+  const xi = xv.is;
+  if (wv.one !== null && xv.one !== null) {
+    const wc = wv.one;
+    const xc = xv.one;
+    const wf = wc.f;
+    const xf = xc.f;
+    const markW = mark && wc.kind !== LEAVES;
+    const markX = mark && xc.kind !== LEAVES;
+    for (let i = n - 1; i >= 0; i--) {
+      if (i === 0 && bv !== null) addAt(bv, 0, g, mark);
+      const a = 2 * wi[i];
+      const b = 2 * xi[i];
+      wf[a + 1] += xf[b] * g;
+      xf[b + 1] += wf[a] * g;
+      if (markW) touch(wc, wi[i]);
+      if (markX) touch(xc, xi[i]);
+    }
+  } else {
+    for (let i = n - 1; i >= 0; i--) {
+      if (i === 0 && bv !== null) addAt(bv, 0, g, mark);
+      const wc = chunkAt(wv, i);
+      const xc = chunkAt(xv, i);
+      wc.f[2 * wi[i] + 1] += xc.f[2 * xi[i]] * g;
+      xc.f[2 * xi[i] + 1] += wc.f[2 * wi[i]] * g;
+      if (mark) mark2(wc, wi[i], xc, xi[i]);
+    }
+  }
+  if (n === 0 && bv !== null) addAt(bv, 0, g, mark);
 }
 
-function product(w: Value, x: Value, g: number, mark: boolean): void {
-  const wc = cOf(w), wi = iOf(w), xc = cOf(x), xi = iOf(x);
-  wc.f[2 * wi + 1] += xc.f[2 * xi] * g;
-  xc.f[2 * xi + 1] += wc.f[2 * wi] * g;
-  if (mark) mark2(wc, wi, xc, xi);
-}
-
-function addInto(v: Value, g: number, mark: boolean): void {
-  const c = cOf(v), i = iOf(v);
+function addAt(v: NodeList, j: number, g: number, mark: boolean): void {
+  const c = chunkAt(v, j);
+  const i = v.is[j];
   c.f[2 * i + 1] += g;
   if (mark) touch(c, i);
 }
@@ -1019,46 +1280,25 @@ function addInto(v: Value, g: number, mark: boolean): void {
  * chain of `+` nodes with the same numbers and gradients). A number `start` (0 by default) is a
  * constant, not a child; a Value start is the first child.
  */
-export function sumOf(values_: readonly Operand[], start: Operand = 0): Value {
-  if (!Array.isArray(values_)) throw new TypeError(`sumOf(values, start): values must be an array of numbers or Values, got ${describe(values_)}`);
-  const vs = toValues(values_, "sumOf", "values");
-  const first = extraChild(start, "sumOf", "start");
-  let acc = od;
-  for (let i = 0; i < vs.length; i++) acc = acc + cOf(vs[i]).f[2 * iOf(vs[i])];
-  return emitFused(SUM, acc, vs, first, null);
+export function sumOf(values: readonly Operand[], start: Operand = 0): Value {
+  if (!Array.isArray(values)) throw new TypeError(`sumOf(values, start): values must be an array of numbers or Values, got ${describe(values)}`);
+  if (!(start instanceof Value) && typeof start !== "number") badOperand(start, "sumOf", "start");
+  const vs = toNodes(values, "sumOf", "values") as NodeList;
+  const sv = typeof start === "number" ? null : (toNodes([start], "sumOf", "start") as NodeList);
+  let acc = sv === null ? (start as number) : chunkAt(sv, 0).f[2 * sv.is[0]];
+  for (let i = 0; i < vs.is.length; i++) acc = acc + chunkAt(vs, i).f[2 * vs.is[i]];
+  putFused(SUM, acc, vs, sv, null);
+  return born(cur, cur.n - 1);
 }
 
 function sumBackward(objs: unknown[], at: number, g: number, mark: boolean): void {
-  const vs = objs[at] as Value[];
-  const start = objs[at + 1] as Value | null;
-  for (let i = vs.length - 1; i >= 1; i--) addInto(vs[i], g, mark);
-  if (start !== null) addInto(start, g, mark);
-  if (vs.length > 0) addInto(vs[0], g, mark);
-}
-
-/**
- * The elements as Values, in a new array: numbers become constant leaves, nodes of an earlier
- * epoch are copied first (see the header). `where` names the caller in errors (a string, or a
- * module whose name is built only then).
- * @internal
- */
-export function toValues(xs: readonly Operand[], where: string | { toString(): string }, what: string): Value[] {
-  const out = new Array<Value>(xs.length);
-  for (let i = 0; i < xs.length; i++) {
-    const x = xs[i];
-    if (x instanceof Value) {
-      if (cOf(x).epoch < epochNow) revive(x);
-      out[i] = x;
-    } else if (typeof x === "number") {
-      constant(x);
-      out[i] = handle(oc!, oi);
-    } else if (isForeignValue(x)) {
-      throw new TypeError(`${where}: ${what}[${i}] ${FOREIGN_HELP}`);
-    } else {
-      throw new TypeError(`${where}: ${what}[${i}] must be a number or a Value, got ${describe(x)}`);
-    }
+  const vs = objs[at] as NodeList;
+  const start = objs[at + 1] as NodeList | null;
+  for (let i = vs.is.length - 1; i >= 0; i--) {
+    if (i === 0 && start !== null) addAt(start, 0, g, mark);
+    addAt(vs, i, g, mark);
   }
-  return out;
+  if (vs.is.length === 0 && start !== null) addAt(start, 0, g, mark);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1083,14 +1323,40 @@ function walk(c0: Chunk, i0: number): void {
   }
 }
 
-/** The queued chunk with the highest key: no node of a chunk still queued can be a parent of its nodes. */
+/**
+ * The chunks with marked nodes, a binary heap on key: nextChunk() gives the highest, and no node
+ * of a chunk still queued can be a parent of its nodes. (A step's graph spans many chunks.)
+ */
+function enqueue(c: Chunk): void {
+  c.queued = true;
+  let i = queue.length;
+  queue.push(c);
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (queue[p].key >= c.key) break;
+    queue[i] = queue[p];
+    i = p;
+  }
+  queue[i] = c;
+}
+
 function nextChunk(): Chunk {
-  let best = 0;
-  for (let q = 1; q < queue.length; q++) if (queue[q].key > queue[best].key) best = q;
-  const c = queue[best];
-  queue[best] = queue[queue.length - 1];
-  queue.pop();
-  return c;
+  const top = queue[0];
+  const last = queue.pop()!;
+  const n = queue.length;
+  if (n > 0) {
+    let i = 0;
+    for (;;) {
+      let j = 2 * i + 1;
+      if (j >= n) break;
+      if (j + 1 < n && queue[j + 1].key > queue[j].key) j++;
+      if (queue[j].key <= last.key) break;
+      queue[i] = queue[j];
+      i = j;
+    }
+    queue[i] = last;
+  }
+  return top;
 }
 
 /** Marks a node for the walk, unless it is a leaf (leaves have nothing to pass on) or marked already. */
@@ -1102,10 +1368,7 @@ function touch(d: Chunk, i: number): void {
   k[3 * i] = w | PENDING;
   if (i > d.hi) d.hi = i;
   d.pend++;
-  if (!d.queued) {
-    d.queued = true;
-    queue.push(d);
-  }
+  if (!d.queued) enqueue(d);
 }
 
 function mark2(a: Chunk, ia: number, b: Chunk, ib: number): void {
@@ -1131,39 +1394,32 @@ function pyNumber(x: number): string {
   return Number.isInteger(x) ? String(x) : pyRepr(x);
 }
 
-// Where childAt() found a child: its chunk, slot, and the Value a dot or sum node was given for it.
+// Where childAt() found a child: its chunk and slot.
 let kc: Chunk = cur;
 let ki = 0;
-let kv: Value | undefined;
 
 /**
- * The j-th child of node (c, i), in order, into kc, ki, kv, following forwarding; false past the
+ * The j-th child of node (c, i), in order, into kc, ki, following forwarding; false past the
  * last one. With `all`, pow's constant exponent counts as a child too.
  */
 function childAt(c: Chunk, i: number, j: number, all: boolean): boolean {
   const k = c.k;
   const op = k[3 * i] & OP_MASK;
   if (op === LEAF || op === MOVED) return false;
-  if (op === DOT) {
+  if (op === DOT || op === SUM) {
+    // dot: ws, xs, then b; sum: start, then the values
     const objs = c.objs!;
     const at = k[3 * i + 1];
-    const ws = objs[at] as Value[];
-    const n = ws.length;
-    if (j < n) return given(ws[j]);
-    if (j < 2 * n) return given((objs[at + 1] as Value[])[j - n]);
-    const b = objs[at + 2] as Value | null;
-    return j === 2 * n && b !== null && given(b);
-  }
-  if (op === SUM) {
-    const objs = c.objs!;
-    const at = k[3 * i + 1];
-    const start = objs[at + 1] as Value | null;
-    if (start !== null) {
-      if (j === 0) return given(start);
-      j--;
+    const first = objs[at] as NodeList;
+    const second = objs[at + 1] as NodeList | null;
+    const third = objs[at + 2] as NodeList | null;
+    const lists = op === DOT ? [first, second, third] : [second, first];
+    for (const list of lists) {
+      if (list === null) continue;
+      if (j < list.is.length) return element(list, j);
+      j -= list.is.length;
     }
-    const vs = objs[at] as Value[];
-    return j < vs.length && given(vs[j]);
+    return false;
   }
   if (j > 1 || (j === 1 && op === POW && !all)) return false;
   const r = k[3 * i + 1 + j];
@@ -1177,20 +1433,25 @@ function childAt(c: Chunk, i: number, j: number, all: boolean): boolean {
   }
   kc = d;
   ki = s;
-  kv = undefined;
   return true;
 }
 
-function given(v: Value): true {
-  kc = cOf(v).moved ? follow(v) : cOf(v);
-  ki = iOf(v);
-  kv = v;
+function element(list: NodeList, j: number): true {
+  let d = chunkAt(list, j);
+  let s = list.is[j];
+  if ((d.k[3 * s] & OP_MASK) === MOVED) {
+    const t = d.k[3 * s + 1];
+    d = d.deps[t >>> SLOT_BITS];
+    s = t & SLOT_MASK;
+  }
+  kc = d;
+  ki = s;
   return true;
 }
 
 function childrenOf(c: Chunk, i: number): Value[] {
   const out: Value[] = [];
-  for (let j = 0; childAt(c, i, j, false); j++) out.push(canonical(kc, ki, kv));
+  for (let j = 0; childAt(c, i, j, false); j++) out.push(canonical(kc, ki));
   return out;
 }
 
@@ -1232,27 +1493,17 @@ class ChunkTable {
  * Post-order depth-first search from (rc, ri), children in order (with `all`, pow's exponent
  * too), without recursion, so a chain of a million ops does not overflow the stack. A child is
  * entered when `enter(c, i)` says so (enter marks it; the root is marked by the caller);
- * `emit(c, i, v)` follows its children. Stops, returning false, once more than `limit` nodes
- * have been entered.
+ * `emit(c, i)` follows its children. Stops, returning false, once more than `limit` nodes have
+ * been entered.
  */
-function search(
-  rc: Chunk,
-  ri: number,
-  rv: Value | undefined,
-  all: boolean,
-  enter: (c: Chunk, i: number) => boolean,
-  emit: (c: Chunk, i: number, v: Value | undefined) => void,
-  limit: number,
-): boolean {
+function search(rc: Chunk, ri: number, all: boolean, enter: (c: Chunk, i: number) => boolean, emit: (c: Chunk, i: number) => void, limit: number): boolean {
   const chunks = new ChunkTable();
   const sc = new IntList();
   const si = new IntList();
   const sn = new IntList();
-  const sv: (Value | undefined)[] = [];
   sc.push(chunks.of(rc));
   si.push(ri);
   sn.push(0);
-  sv.push(rv);
   let entered = 1;
   while (sc.n > 0) {
     const top = sc.n - 1;
@@ -1264,13 +1515,12 @@ function search(
       sc.push(chunks.of(kc));
       si.push(ki);
       sn.push(0);
-      sv.push(kv);
       continue;
     }
     sc.n--;
     si.n--;
     sn.n--;
-    emit(c, i, sv.pop());
+    emit(c, i);
   }
   return true;
 }
@@ -1291,14 +1541,12 @@ export function topologicalOrder(root: Value, options: { maxNodes?: number } = {
   const found = new ChunkTable();
   const fc = new IntList();
   const fi = new IntList();
-  const given: (Value | undefined)[] = [];
   let complete: boolean;
   rc.k[3 * iOf(root)] |= VISITED;
   try {
-    complete = search(rc, iOf(root), root, false, visitOnce, (c, i, v) => {
+    complete = search(rc, iOf(root), false, visitOnce, (c, i) => {
       fc.push(found.of(c));
       fi.push(i);
-      given.push(v);
     }, max);
   } finally {
     // the emitted nodes, and the ones on the stack when the search stopped: countNodes clears
@@ -1313,7 +1561,7 @@ export function topologicalOrder(root: Value, options: { maxNodes?: number } = {
     );
   }
   const order = new Array<Value>(fc.n);
-  for (let j = 0; j < fc.n; j++) order[j] = canonical(found.list[fc.a[j]], fi.a[j], given[j]);
+  for (let j = 0; j < fc.n; j++) order[j] = canonical(found.list[fc.a[j]], fi.a[j]);
   return order;
 }
 
@@ -1348,10 +1596,7 @@ export function countNodes(root: Value): number {
     }
     if (i > d.hi) d.hi = i;
     d.pend++;
-    if (!d.queued) {
-      d.queued = true;
-      queue.push(d);
-    }
+    if (!d.queued) enqueue(d);
   };
   meet(rc, iOf(root));
   while (queue.length > 0) {
@@ -1436,7 +1681,7 @@ function tenure(v: Value): Chunk {
   const fc = new IntList();
   const fi = new IntList();
   c0.k[3 * i0] |= VISITED;
-  search(c0, i0, undefined, true, (d, i) => inEpoch(d) && visitOnce(d, i), (d, i) => {
+  search(c0, i0, true, (d, i) => inEpoch(d) && visitOnce(d, i), (d, i) => {
     fc.push(from.of(d));
     fi.push(i);
   }, Infinity);
@@ -1448,6 +1693,19 @@ function tenure(v: Value): Chunk {
   const tc = new Int32Array(m);
   const ti = new Int32Array(m);
   const copied = (d: Chunk, i: number) => inEpoch(d) && (d.k[3 * i] & VISITED) !== 0;
+  // a dot's or sum's list of children, with the copied nodes (and forwarders) replaced
+  const remap = (list: NodeList | null): NodeList | null => {
+    if (list === null) return null;
+    const out = new NodeListBuilder(list.is.length);
+    for (let j = 0; j < list.is.length; j++) {
+      element(list, j); // past any forwarder
+      if (copied(kc, ki)) {
+        const n = numbers[from.of(kc)][ki];
+        out.add(to.list[tc[n]], ti[n]);
+      } else out.add(kc, ki);
+    }
+    return out.done();
+  };
   // 2. copy; a large copy gets chunks of its own, so that it does not share one with small
   // long-lived things (which would keep it alive)
   const big = m > SMALL_COPY;
@@ -1471,7 +1729,7 @@ function tenure(v: Value): Chunk {
       const tobjs = (t.objs ??= []);
       t.k[3 * s + 1] = tobjs.length;
       t.k[3 * s + 2] = sk[3 * si + 2];
-      tobjs.push(objs[at], objs[at + 1], objs[at + 2]);
+      for (let o = 0; o < 3; o++) tobjs.push(remap(objs[at + o] as NodeList | null));
     } else if (op !== LEAF) {
       for (let o = 1; o <= 2; o++) {
         const r = sk[3 * si + o];
@@ -1522,7 +1780,7 @@ function tenure(v: Value): Chunk {
     if (sc.reg) delete sc.reg[si];
     sc.views?.delete(si);
   }
-  redirect(v);
+  if (copied(c0, i0)) setRef(v, to.list[tc[numbers[from.of(c0)][i0]]], ti[numbers[from.of(c0)][i0]]);
   // 4. the old slots forward to the copies
   for (let j = 0; j < m; j++) {
     const sc = from.list[fc.a[j]];

@@ -2,7 +2,7 @@
 // same order of parameters and the same printed text. Modules are callable, as in Python:
 // `model(x)`.
 
-import { Value, add, dotOf, mul, relu, tanh, toValues, type Operand } from "./engine.js";
+import { ACT_NONE, ACT_RELU, ACT_TANH, Value, add, layer, mul, relu, tanh, toNodes, type Nodes, type Operand } from "./engine.js";
 import { Random, defaultRandom } from "./random.js";
 
 /** What a module takes as input: numbers or Values. */
@@ -138,22 +138,31 @@ export class Neuron extends Module {
   forward(x: readonly Input[]): Value {
     const w = this.w;
     checkInput(this, x, w.length);
-    if (this.fused) return this.activate(dotOf(w, toValues(x, this, "input"), this.b));
+    if (this.fused) return layer([this.wNodes()], [this.bNodes()], toNodes(x, this, "input"), this.act(), true)[0];
     // Python: sum((wi*xi for wi, xi in zip(self.w, x)), self.b)
     let act = this.b;
     for (let i = 0; i < w.length; i++) act = add(act, mul(w[i], x[i]));
-    return this.activate(act);
-  }
-
-  /** @internal forward over inputs that are Values already and that nothing will change (a layer's). */
-  forwardValues(xs: readonly Value[]): Value {
-    return this.activate(dotOf(this.w, xs, this.b));
-  }
-
-  private activate(act: Value): Value {
     if (this.nonlin === "relu") return relu(act);
     if (this.nonlin === "tanh") return tanh(act);
     return act;
+  }
+
+  #w: Nodes | undefined;
+  #b: Nodes | undefined;
+
+  /** @internal the weights as the engine's list of nodes (they never move: made once) */
+  wNodes(): Nodes {
+    return (this.#w ??= toNodes(this.w, this, "w"));
+  }
+
+  /** @internal */
+  bNodes(): Nodes {
+    return (this.#b ??= toNodes([this.b], this, "b"));
+  }
+
+  /** @internal the engine's code of the nonlinearity */
+  act(): number {
+    return this.nonlin === "relu" ? ACT_RELU : this.nonlin === "tanh" ? ACT_TANH : ACT_NONE;
   }
 
   parameters(): Value[] {
@@ -189,21 +198,25 @@ export class Layer<Nout extends number = number> extends Module {
   outputs(x: readonly Input[]): Value[] {
     const ns = this.neurons;
     if (ns[0].fused) {
-      // the inputs as Values once, shared by the layer's neurons
       checkInput(ns[0], x, ns[0].w.length);
-      return this.outputsOf(toValues(x, ns[0], "input"));
+      return this.valuesOf(toNodes(x, ns[0], "input"));
     }
     const out = new Array<Value>(ns.length);
     for (let i = 0; i < ns.length; i++) out[i] = ns[i].forward(x);
     return out;
   }
 
-  /** @internal outputs() over Values that nothing will change (the previous layer's outputs). */
-  outputsOf(xs: readonly Value[]): Value[] {
-    const ns = this.neurons;
-    const out = new Array<Value>(ns.length);
-    for (let i = 0; i < ns.length; i++) out[i] = ns[i].forwardValues(xs);
-    return out;
+  #ws: Nodes[] | undefined;
+  #bs: Nodes[] | undefined;
+
+  /** @internal a hidden layer of fused neurons: its outputs as the engine's list of nodes, no Values made */
+  nodesOf(xs: Nodes): Nodes {
+    return layer((this.#ws ??= this.neurons.map((n) => n.wNodes())), (this.#bs ??= this.neurons.map((n) => n.bNodes())), xs, this.neurons[0].act(), false);
+  }
+
+  /** @internal the same, as Values */
+  valuesOf(xs: Nodes): Value[] {
+    return layer((this.#ws ??= this.neurons.map((n) => n.wNodes())), (this.#bs ??= this.neurons.map((n) => n.bNodes())), xs, this.neurons[0].act(), true);
   }
 
   forward(x: readonly Input[]): LayerOutput<Nout> {
@@ -263,9 +276,18 @@ export class MLP<const Nouts extends readonly number[] = readonly number[]> exte
 
   forward(x: readonly Input[]): MLPOutput<Nouts> {
     const layers = this.layers;
-    let h: readonly Input[] = layers[0].outputs(x);
-    // past the first layer, the inputs are the previous layer's fresh outputs
-    for (let i = 1; i < layers.length; i++) h = layers[i].neurons[0].fused ? layers[i].outputsOf(h as Value[]) : layers[i].outputs(h);
+    let h: readonly Input[];
+    if (layers[0].neurons[0].fused) {
+      // hidden layers hand their outputs on as nodes: only the last layer's outputs become Values
+      const first = layers[0].neurons[0];
+      checkInput(first, x, first.w.length);
+      let nodes = toNodes(x, first, "input");
+      for (let i = 0; i < layers.length - 1; i++) nodes = layers[i].nodesOf(nodes);
+      h = layers[layers.length - 1].valuesOf(nodes);
+    } else {
+      h = x;
+      for (const layer of layers) h = layer.outputs(h);
+    }
     return (h.length === 1 ? h[0] : h) as MLPOutput<Nouts>;
   }
 
