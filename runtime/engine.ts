@@ -618,12 +618,8 @@ function use(x: Operand, op: string, side: string): void {
 
 /** A constant leaf in the current chunk, into `oc`, `oi` (for dot's and sumOf's number elements). */
 function constant(x: number): void {
-  let c = cur;
-  if (c.n === c.cap) c = growCur();
-  const s = c.n++;
-  c.f[2 * s] = x; // op word LEAF (0), grad 0: fresh storage is zero
-  oc = c;
-  oi = s;
+  oi = take(x);
+  oc = cur;
 }
 
 /** A node of an earlier epoch (or a slot that forwards) about to be used again: see the header. */
@@ -666,16 +662,9 @@ function emit(op: number, data: number, ca: Chunk | null, ia: number, xa: number
     cb = oc!;
     ib = oi;
   }
-  let c = cur;
-  if (c.n === c.cap) c = growCur();
-  const s = c.n++;
-  c.f[2 * s] = data;
-  const k = c.k;
-  const o = 3 * s;
-  k[o] = op;
-  k[o + 1] = ca === c ? ia : refTo(c, ca, ia);
-  k[o + 2] = cb === undefined ? -1 : cb === c ? ib : refTo(c, cb, ib);
-  return born(c, s);
+  const s = take(data);
+  const c = cur;
+  return link(c, s, op, ca === c ? ia : refTo(c, ca, ia), cb === undefined ? -1 : cb === c ? ib : refTo(c, cb, ib));
 }
 
 function emitLong(op: number, data: number, ca: Chunk | null, ia: number, xa: number, cb: Chunk | null | undefined, ib: number, xb: number): Value {
@@ -737,52 +726,51 @@ function data2(op: number, x: number, y: number): number {
   }
 }
 
+/** The next slot of the current chunk, holding `data` (the chunk is `cur` afterwards). */
+function take(data: number): number {
+  const c = cur.n < cur.cap ? cur : growCur();
+  const s = c.n++;
+  c.f[2 * s] = data; // op word LEAF (0) and grad 0 until written: fresh storage is zero
+  return s;
+}
+
+/** Writes slot s's op and children (references from its chunk, -1 for none) and returns its Value. */
+function link(c: Chunk, s: number, op: number, ra: number, rb: number): Value {
+  const k = c.k;
+  const o = 3 * s;
+  k[o] = op;
+  k[o + 1] = ra;
+  k[o + 2] = rb;
+  const v = handle(c, s);
+  if (registering) register(c, s, v);
+  return v;
+}
+
 /** A node of two Values (chunks ca, cb) in the current chunk. */
 function put2(op: number, ca: Chunk, ia: number, cb: Chunk, ib: number): Value {
-  const data = data2(op, ca.f[2 * ia], cb.f[2 * ib]);
-  let c = cur;
-  if (c.n === c.cap) c = growCur();
-  const s = c.n++;
-  c.f[2 * s] = data;
-  const k = c.k;
-  k[3 * s] = op;
-  k[3 * s + 1] = ca === c ? ia : refTo(c, ca, ia);
-  k[3 * s + 2] = cb === c ? ib : refTo(c, cb, ib);
-  return born(c, s);
+  const s = take(data2(op, ca.f[2 * ia], cb.f[2 * ib]));
+  const c = cur;
+  return link(c, s, op, ca === c ? ia : refTo(c, ca, ia), cb === c ? ib : refTo(c, cb, ib));
 }
 
 /** A node of a Value (chunk cv) and a number, which becomes a constant leaf next to it. */
 function putN(op: number, cv: Chunk, iv: number, x: number, numberFirst: boolean): Value {
   const v = cv.f[2 * iv];
   const data = numberFirst ? data2(op, x, v) : data2(op, v, x);
-  let c = cur;
-  if (c.n === c.cap) c = growCur();
-  const sx = c.n++;
-  c.f[2 * sx] = x; // a leaf: op word 0, grad 0 (fresh storage is zero)
-  const cx = c;
-  if (c.n === c.cap) c = growCur();
-  const s = c.n++;
-  c.f[2 * s] = data;
-  const k = c.k;
+  const sx = take(x);
+  const cx = cur;
+  const s = take(data);
+  const c = cur;
   const rv = cv === c ? iv : refTo(c, cv, iv);
   const rx = cx === c ? sx : refTo(c, cx, sx);
-  k[3 * s] = op;
-  k[3 * s + 1] = numberFirst ? rx : rv;
-  k[3 * s + 2] = numberFirst ? rv : rx;
-  return born(c, s);
+  return link(c, s, op, numberFirst ? rx : rv, numberFirst ? rv : rx);
 }
 
 /** A node of one Value. */
 function put1(op: number, ca: Chunk, ia: number, data: number): Value {
-  let c = cur;
-  if (c.n === c.cap) c = growCur();
-  const s = c.n++;
-  c.f[2 * s] = data;
-  const k = c.k;
-  k[3 * s] = op;
-  k[3 * s + 1] = ca === c ? ia : refTo(c, ca, ia);
-  k[3 * s + 2] = -1;
-  return born(c, s);
+  const s = take(data);
+  const c = cur;
+  return link(c, s, op, ca === c ? ia : refTo(c, ca, ia), -1);
 }
 
 function born(c: Chunk, s: number): Value {
@@ -1186,10 +1174,8 @@ export function layer(ws: readonly Nodes[], bs: readonly Nodes[], xs: Nodes, act
     if (act !== ACT_NONE) {
       const x = c.f[2 * s];
       const y = act === RELU ? (x < 0 ? 0 : x) : tanhOf(x);
-      let t = cur;
-      if (t.n === t.cap) t = growCur();
-      const ts = t.n++;
-      t.f[2 * ts] = y;
+      const ts = take(y);
+      const t = cur;
       t.k[3 * ts] = act;
       t.k[3 * ts + 1] = t === c ? s : refTo(t, c, s);
       t.k[3 * ts + 2] = -1;
@@ -1219,10 +1205,8 @@ function putDot(wv: NodeList, xv: NodeList, bv: NodeList | null, b: number): voi
 }
 
 function putFused(op: number, data: number, first: NodeList, second: NodeList | null, third: NodeList | null): void {
-  let c = cur;
-  if (c.n === c.cap) c = growCur();
-  const s = c.n++;
-  c.f[2 * s] = data;
+  const s = take(data);
+  const c = cur;
   const objs = (c.objs ??= []);
   c.k[3 * s] = op;
   c.k[3 * s + 1] = objs.length;
