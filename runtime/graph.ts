@@ -58,21 +58,15 @@ function childAt(c: Chunk, i: number, j: number, all: boolean): boolean {
   if (j > 1 || (j === 1 && op === POW && !all)) return false;
   const r = k[3 * i + 1 + j];
   if (r === -1) return false;
-  let d = dep(c, r);
-  let s = r & SLOT_MASK;
-  if ((d.k[3 * s] & OP_MASK) === MOVED) {
-    const t = d.k[3 * s + 1];
-    d = d.deps[t >>> SLOT_BITS];
-    s = t & SLOT_MASK;
-  }
-  kc = d;
-  ki = s;
-  return true;
+  return found(dep(c, r), r & SLOT_MASK);
 }
 
 function element(list: NodeList, j: number): true {
-  let d = chunkAt(list, j);
-  let s = list.is[j];
+  return found(chunkAt(list, j), list.is[j]);
+}
+
+/** A child at (d, s), past its forwarding if it was copied to a long-lived chunk, into kc and ki. */
+function found(d: Chunk, s: number): true {
   if ((d.k[3 * s] & OP_MASK) === MOVED) {
     const t = d.k[3 * s + 1];
     d = d.deps[t >>> SLOT_BITS];
