@@ -327,8 +327,9 @@ describe("memory held is what the user keeps (fresh process, GC forced)", () => 
 
   it("a Value chained across 300 steps keeps its chain, not the steps it passed through", () => {
     const r = measure("chain");
-    // 600 nodes (lr and its constants) at 28 bytes; a step is 8,000 nodes
-    expect(r.kept).toBeLessThan(100_000);
-    expect(r.kept).toBeLessThan(0.2 * r.perStep);
+    // the chain is 600 nodes (lr and its constants, 17 KB); the heap's own noise here is up to
+    // ~120 KB; keeping the step a link was made in would be one step (~400 KB), keeping the
+    // steps it passed through 300 of them
+    expect(r.kept).toBeLessThan(0.6 * r.perStep);
   });
 });
