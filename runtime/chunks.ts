@@ -21,7 +21,7 @@ export const LOG = 9;
 export const TANH = 10;
 export const RELU = 11;
 export const SIGMOID = 12;
-export const DOT = 13; // children in chunk.objs: [ws, xs, bias or null]
+export const DOT = 13; // children in chunk.objs: lists of slots [ws, xs, b or null] (fused.ts)
 export const SUM = 14; // children in chunk.objs: [values, start or null]
 export const MOVED = 15; // the node was copied to a long-lived chunk; the first child reference is the copy
 export const OP_MASK = 31;
@@ -68,7 +68,7 @@ export class Chunk {
   /** A node's id is base + slot (LONG chunks keep the ids of the nodes they copied). */
   readonly base: number;
   ids: Float64Array | null = null;
-  /** Children of dot and sum nodes: arrays of Values. */
+  /** Children of dot and sum nodes: lists of slots (fused.ts's NodeList). */
   objs: unknown[] | null = null;
   /** `new Value` leaves in LEAVES chunks: the Value of each slot, the one the user holds. */
   births: Value[] | null = null;
@@ -205,7 +205,11 @@ export function leafSlot(data: number, v: Value): Chunk {
   return L;
 }
 
-/** The next long-lived nodes go into a new chunk of this capacity (a large copy: see graph.ts), or, with 0, into a new small one. */
+/**
+ * The next long-lived nodes go into a new chunk of this capacity (a large copy: see graph.ts), or,
+ * with 0, into a new small one. Never back into an older one: backward() visits long-lived
+ * chunks newest first, so a chunk must never refer to a newer one.
+ */
 export function openLong(cap: number): void {
   longChunk = cap > 0 ? new Chunk(LONG, LONG_LIVED, cap) : newClosedChunk(LONG);
 }
@@ -216,8 +220,7 @@ export function openLong(cap: number): void {
  * very Value objects the operations returned. In larger graphs, remembering every Value would
  * keep every handle alive (the cost the typed storage removes: about 100 ns a node), so it gives
  * Values of the same nodes (same id, data, grad, label) that are new objects; a training loop's
- * steps are large, and pay nothing for it. Values made with `new Value`, and the ones given to
- * dot and sumOf, are always given back.
+ * steps are large, and pay nothing for it. Values made with `new Value` are always given back.
  */
 export const IDENTITY_LIMIT = 4096;
 export let registering = true;

@@ -1,38 +1,51 @@
-// The scalar autograd engine: micrograd's `Value` and its operations.
+// The scalar autograd engine: micrograd's `Value` and its operations, and backward().
 //
-// Design note (BENCHMARKS.md has the figures). A graph node is not a JavaScript object: its
-// numbers live in typed arrays, and a `Value` is a thin handle that says where.
+// Design note (BENCHMARKS.md has the figures and how they were taken). A graph node is not a
+// JavaScript object: its numbers live in typed arrays (chunks.ts), and a `Value` is a handle
+// that says where. This file has the handle, the operations and backward(); fused.ts the fused
+// operations; graph.ts inspection and the copying described under "Epochs".
 //
-// - Chunks. Nodes are written in creation order into chunks: one Float64Array holds each node's
-//   data and grad side by side, one Int32Array its op word and two child references. 28 bytes a
-//   node, and nothing for the garbage collector to trace or copy: a training step's graph is a
-//   few ArrayBuffers instead of tens of thousands of objects. A Value holds its chunk (private
-//   fields, so a copy `{...v}` or `structuredClone(v)` never carries another node's numbers) and
-//   its slot. A chunk holds the chunks its nodes refer to (`deps`), so whatever a user keeps keeps
-//   its graph alive, and the garbage collector frees a chunk when nothing reaches it: there is no
-//   reset to call and no slot is ever reused, so no handle can read another node's numbers.
+// - Chunks. Nodes are written in creation order into chunks of 4,096: one ArrayBuffer holds each
+//   node's data and grad (Float64Array) and its op word and two child references (Int32Array),
+//   28 bytes a node (the object engine before it: 72). A Value holds its chunk and slot in
+//   private fields, so a copy (`{...v}`, structuredClone) carries no other node's numbers. A chunk
+//   holds the chunks its nodes refer to, so whatever a user keeps keeps its graph alive, and the
+//   garbage collector frees a chunk when nothing reaches it: no reset to call, no slot reused, no
+//   handle that can read another node's numbers. Chunks stay below 128 KB: larger ones were
+//   mapped fresh from the system at every step, and the page faults made node creation several
+//   times slower.
 // - No sort. A node's children exist before it, so the reverse creation order is a topological
-//   order: backward() marks the root, walks its chunks from the newest slot down, applies each
-//   marked node's local derivative and marks its children, and stops when nothing is marked.
-//   No depth-first search, no order array. Gradients reach each node in the order they did with
-//   the depth-first order (checked bit for bit on micrograd's demo).
-// - Epochs. Each backward() ends an epoch; the next nodes go into fresh chunks. A training step
-//   is then one epoch whose chunks refer only to themselves and to the parameters' chunk, so
-//   keeping one step's loss keeps that step and nothing older. A node that outlives its epoch and
-//   is used again (a learning rate kept as a Value, `ema = ema * 0.9 + ...`) is copied, with what
-//   it was computed from in its epoch, into long-lived chunks, and its old slot forwards to the
-//   copy; the old epoch can then be freed. Leaves made with `new Value` live in chunks of their
-//   own, which refer to nothing.
-// - Fused ops. `dot(ws, xs, b)` is one node for b + w0*x0 + w1*x1 + ..., with the same roundings
-//   in the same order as the chain of + and * and the same gradients summed in the same order;
-//   nn's Neuron uses it (`{ fused: false }` builds the lecture's chain). `sumOf` does the same for
-//   a left-to-right sum. Their children are the handles given (kept in an array per chunk).
+//   order: backward() marks the root, scans its chunks from the newest slot down (a heap of
+//   chunks, newest first), applies each marked node's local derivative, marks its children, and
+//   stops when nothing is marked. No depth-first search and no order array: the object engine
+//   spent a quarter of a step on its search, and aborted the process past ~100 million nodes
+//   while growing the array. Gradients reach each node in the same order as with the
+//   depth-first order on micrograd's demo (its 100 steps are bit for bit the same).
+// - Epochs. Each backward() ends an epoch and the next nodes go into new chunks, so that a
+//   training step is one epoch that refers only to itself and to the parameters: keeping the last
+//   loss keeps one step. A node of an earlier epoch used in a new operation (`L.backward(); L * 2`,
+//   an average kept across steps) is copied with what it was computed from in its epoch into
+//   long-lived chunks, its old slot forwarding to the copy (graph.ts), so that the old epoch can
+//   be freed; a node computed only from long-lived nodes goes there directly (a learning rate kept
+//   as a Value: the chain keeps itself, not the steps it passed through). Leaves made with
+//   `new Value` have chunks of their own, which refer to nothing.
+// - Fused operations. `dot(ws, xs, b)` is one node for b + w0*x0 + w1*x1 + …, with the chain's
+//   roundings in the chain's order and its gradients summed in its order; nn's neurons use it, and
+//   hand hidden layers on as lists of slots, so a training step makes Values only for what the
+//   user sees (the demo's step: 8,318 nodes instead of 65,818, and about 1,400 Values). `{ fused: false }`
+//   builds the lecture's chain.
+//
+// Where the time goes (the demo's step): making nodes and their Values in the forward pass about
+// 60% (an allocation of the handle, typed writes, and the dot products' multiply-adds), backward
+// 35% (a scan of the step's chunks: one load per node to find the marked ones), garbage
+// collection of the handles 5 to 10%. Each operation has a fast path written out so that the
+// compiler inlines it whole; nodes of earlier epochs, long-lived nodes and bad operands take
+// use()/emit().
 //
 // What it costs in clarity: data and grad are accessors over the typed arrays; the operations
-// resolve a handle to its chunk and slot through small helpers; identity. A Value an operation
-// returns is a handle: `d.children` gives Values of the same nodes (same `id`, data, grad, label)
-// but, for results of operations, not always the same JavaScript objects (a Value made with `new
-// Value` and the elements given to `dot`/`sumOf` are the very objects).
+// resolve handles to chunks and slots through small helpers; and identity: in a large graph
+// (more than IDENTITY_LIMIT nodes since the last backward()) `d.children` gives Values of the same
+// nodes (same `id`, numbers, label) but not always the very objects the operations returned.
 
 import { pyRepr } from "./format.js";
 import {
