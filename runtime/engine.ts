@@ -324,14 +324,14 @@ export function handle(c: Chunk, i: number): Value {
 
 /** The Value the user holds for a `new Value` leaf, the one an operation returned (small graphs), or the one handed out before for this node. */
 /** @internal */
-export function canonical(c: Chunk, i: number): Value {
+export function canonical(c: Chunk, i: number, preferred?: Value): Value {
   if (c.births !== null) return c.births[i];
   const r = c.reg?.[i];
   if (r !== undefined) return r;
   const views = (c.views ??= new Map());
   let v = views.get(i);
   if (v === undefined) {
-    v = handle(c, i);
+    v = preferred ?? handle(c, i);
     views.set(i, v);
   }
   return v;

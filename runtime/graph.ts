@@ -190,7 +190,8 @@ export function topologicalOrder(root: Value, options: { maxNodes?: number } = {
     );
   }
   const order = new Array<Value>(fc.n);
-  for (let j = 0; j < fc.n; j++) order[j] = canonical(found.list[fc.a[j]], fi.a[j]);
+  // the root comes last, and is given back itself unless another Value was handed out for it
+  for (let j = 0; j < fc.n; j++) order[j] = canonical(found.list[fc.a[j]], fi.a[j], j === fc.n - 1 ? root : undefined);
   return order;
 }
 

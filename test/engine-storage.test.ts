@@ -207,6 +207,11 @@ describe("identity: the Values inspection gives back", () => {
     expect(kid.label).toBe("y");
     expect(z.children[0]).toBe(kid); // inspection gives the same object each time
     expect(topologicalOrder(z)[0]).toBe(x); // `new Value` leaves are always the user's objects
+    // the root of topologicalOrder is the Value given (the playground maps the order by identity)
+    const order = topologicalOrder(z);
+    expect(order[order.length - 1]).toBe(z);
+    expect(order.indexOf(kid)).toBe(order.length - 2);
+    expect(drawDot(r).valueCount).toBe(5); // p, 2, q, 1, r
   });
 
   it("ids are unique and stable", () => {
