@@ -20,10 +20,10 @@ export async function run({ smoke = false } = {}) {
     const r = await runWorker("graph-worker.mjs", [url, kind, String(nodes)], ["--expose-gc"]);
     const chain = kind === "chain";
     rows.push(
-      { bench: "scale", metric: `${label}: forward`, value: r.forwardMs, unit: "ms" },
+      { bench: "scale", metric: `${label}: forward (CPU)`, value: r.forwardMs, unit: "ms" },
       {
         bench: "scale",
-        metric: `${label}: backward`,
+        metric: `${label}: backward (CPU)`,
         value: r.backwardMs,
         unit: "ms",
         ...(chain ? { target: "< 500, no stack overflow", ok: smoke ? undefined : r.backwardMs < 500 } : {}),
