@@ -91,6 +91,10 @@ export function toNodes(xs: readonly Operand[], where: string | { toString(): st
  * `sum((wi*xi for wi, xi in zip(w, x)), b)`), as one node: the same numbers as the chain of `*`
  * and `+` nodes, bit for bit, and the same gradients, summed in the same order. `b` defaults to 0
  * (a number is a constant, not a child). Its children are ws, then xs, then b if it is a Value.
+ *
+ * One difference: called twice without zeroing the grads, backward() adds the same gradients to
+ * the inputs again, where the chain adds more (its intermediate nodes keep the first call's
+ * gradients and pass them on again, as micrograd's do).
  */
 export function dot(ws: readonly Operand[], xs: readonly Operand[], b: Operand = 0): Value {
   if (!Array.isArray(ws) || !Array.isArray(xs)) {
@@ -220,8 +224,9 @@ function addAt(v: NodeList, j: number, g: number, mark: boolean): void {
 
 /**
  * start + v0 + v1 + …, added left to right, as one node (Python's `sum(values, start)` builds a
- * chain of `+` nodes with the same numbers and gradients). A number `start` (0 by default) is a
- * constant, not a child; a Value start is the first child.
+ * chain of `+` nodes with the same numbers and gradients; as for dot, a second backward() without
+ * zeroing differs). A number `start` (0 by default) is a constant, not a child; a Value start is
+ * the first child.
  */
 export function sumOf(values: readonly Operand[], start: Operand = 0): Value {
   if (!Array.isArray(values)) throw new TypeError(`sumOf(values, start): values must be an array of numbers or Values, got ${describe(values)}`);

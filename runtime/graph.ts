@@ -383,25 +383,9 @@ export function tenure(v: Value): Chunk {
   if (big) openLong(0);
   // 3. point the Values we know of at the copies: v, and the ones operations returned (small
   // graphs) and children() handed out
-  const redirect = (h: Value) => {
-    const d = cOf(h);
-    const i = iOf(h);
-    if (!copied(d, i)) return;
-    const n = numbers[from.of(d)][i];
-    setRef(h, to.list[tc[n]], ti[n]);
-  };
   for (let j = 0; j < m; j++) {
     const sc = from.list[fc.a[j]];
     const si = fi.a[j];
-    const op = sc.k[3 * si] & OP_MASK;
-    if (op === DOT || op === SUM) {
-      const objs = sc.objs!;
-      const at = sc.k[3 * si + 1];
-      for (const h of objs[at] as Value[]) redirect(h);
-      if (op === DOT) for (const h of objs[at + 1] as Value[]) redirect(h);
-      const extra = objs[at + (op === DOT ? 2 : 1)] as Value | null;
-      if (extra !== null) redirect(extra);
-    }
     for (const view of [sc.reg?.[si], sc.views?.get(si)]) {
       if (view === undefined) continue;
       const t = to.list[tc[j]];
@@ -411,7 +395,13 @@ export function tenure(v: Value): Chunk {
     if (sc.reg) delete sc.reg[si];
     sc.views?.delete(si);
   }
-  if (copied(c0, i0)) setRef(v, to.list[tc[numbers[from.of(c0)][i0]]], ti[numbers[from.of(c0)][i0]]);
+  if (copied(c0, i0)) {
+    // v is given back for its node from now on, unless another Value was handed out for it
+    const n = numbers[from.of(c0)][i0];
+    const t = to.list[tc[n]];
+    setRef(v, t, ti[n]);
+    if (!t.views?.has(ti[n])) (t.views ??= new Map()).set(ti[n], v);
+  }
   // 4. the old slots forward to the copies
   for (let j = 0; j < m; j++) {
     const sc = from.list[fc.a[j]];

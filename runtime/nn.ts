@@ -20,8 +20,9 @@ export interface NeuronOptions {
   random?: Random;
   /**
    * true (default): each neuron's b + w0*x0 + w1*x1 + … is one `dot` node, with the same numbers
-   * and gradients as the chain, several times faster. false: the lecture's chain of `*` and `+`
-   * nodes, one per weight (what its pictures show).
+   * and gradients as the chain, several times faster (a second backward() without zeroGrad()
+   * differs: see `dot`). false: the lecture's chain of `*` and `+` nodes, one per weight (what its
+   * pictures show, and micrograd's graph node for node).
    */
   fused?: boolean;
 }

@@ -58,6 +58,16 @@ class Ref {
 const refOps = {
   add: (a: Ref, b: Ref) => new Ref(a.data + b.data, [a, b], (o) => ((a.grad += o.grad), (b.grad += o.grad))),
   mul: (a: Ref, b: Ref) => new Ref(a.data * b.data, [a, b], (o) => ((a.grad += b.data * o.grad), (b.grad += a.data * o.grad))),
+  // fused nodes are one node: no intermediate nodes that keep gradients between backward() calls
+  dot: (ws: Ref[], xs: Ref[], b: Ref) =>
+    new Ref(ws.reduce((acc, w, i) => acc + w.data * xs[i].data, b.data), [...ws, ...xs, b], (o) => {
+      for (let i = ws.length - 1; i >= 0; i--) {
+        if (i === 0) b.grad += o.grad;
+        ws[i].grad += xs[i].data * o.grad;
+        xs[i].grad += ws[i].data * o.grad;
+      }
+    }),
+  sum: (vs: Ref[]) => new Ref(vs.reduce((acc, v) => acc + v.data, 0), vs, (o) => vs.forEach((v) => (v.grad += o.grad))),
   tanh: (a: Ref) => {
     const e = Math.exp(2 * a.data);
     return new Ref(e === Infinity ? 1 : (e - 1) / (e + 1), [a], (o) => (a.grad += (1 - o.data * o.data) * o.grad));
@@ -66,9 +76,9 @@ const refOps = {
 
 // A program over a pool of Values: ops on any earlier ones (so across backward() calls too),
 // backward() from any of them, and padding that pushes an epoch past IDENTITY_LIMIT.
-type Step = { kind: "add" | "mul" | "tanh" | "backward" | "pad" | "view"; i: number; j: number };
+type Step = { kind: "add" | "mul" | "tanh" | "dot" | "sum" | "backward" | "pad" | "view"; i: number; j: number };
 const step = fc.record({
-  kind: fc.constantFrom("add", "mul", "tanh", "backward", "backward", "pad", "view", "add", "mul"),
+  kind: fc.constantFrom("add", "mul", "tanh", "dot", "sum", "backward", "backward", "pad", "view", "add", "mul"),
   i: fc.nat(1000),
   j: fc.nat(1000),
 }) as fc.Arbitrary<Step>;
@@ -101,6 +111,13 @@ function run(program: Step[]) {
     } else if (kind === "tanh") {
       vals.push(tanh(vals[a]));
       refs.push(refOps.tanh(refs[a]));
+    } else if (kind === "dot") {
+      // vals[a] + vals[a]*vals[b] + vals[b]*0.5, as the chain a reference builds
+      vals.push(dot([vals[a], vals[b]], [vals[b], 0.5], vals[a]));
+      refs.push(refOps.dot([refs[a], refs[b]], [refs[b], new Ref(0.5)], refs[a]));
+    } else if (kind === "sum") {
+      vals.push(sumOf([vals[a], vals[b], vals[a]]));
+      refs.push(refOps.sum([refs[a], refs[b], refs[a]]));
     } else {
       vals.push(kind === "add" ? add(vals[a], vals[b]) : mul(vals[a], vals[b]));
       refs.push(refOps[kind](refs[a], refs[b]));
@@ -135,6 +152,19 @@ describe("Values used again after backward() (a new epoch)", () => {
     expect([x.grad, L1.grad, L1.data, L2.data]).toEqual([10, 4, 6, 18]);
     expect(L2.children[0]).toBe(L1);
     expect(L1.children[0]).toBe(x);
+  });
+
+  it("a fused node is one node: called twice, backward() adds the same gradients again (the chain's partial sums pass theirs on again)", () => {
+    const a = new Value(0.7);
+    const s = sumOf([a, a, a]);
+    s.backward();
+    s.backward();
+    expect(a.grad).toBe(6);
+    const b = new Value(0.7);
+    const chain = add(add(add(0, b), b), b); // Python's sum: ((0 + b) + b) + b
+    chain.backward();
+    chain.backward();
+    expect(b.grad).toBe(9); // 3, then 1 + 2 + 3 from the partial sums' kept gradients, as micrograd
   });
 
   it("a Value the copy did not know of reads the copy (forwarding), and old parents still reach it", () => {
