@@ -8,14 +8,14 @@
 // to give a clear error, with the source position, when a Value reaches them at run time; the
 // words are runtime/messages.ts's, the same as the TypeScript transformer's diagnostics.
 
-import { Value, add, div, mul, neg, pow, sub } from "./engine.js";
+import { add, div, isValue, mul, neg, pow, sub } from "./engine.js";
 import { bitwise, compare, looseEquality, numberFunction, PROPERTY_KEY, REMAINDER, STRING_CONCAT, UNARY_PLUS, update } from "./messages.js";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export function opAdd(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a + b;
-  if (a instanceof Value || b instanceof Value) {
+  if (isValue(a) || isValue(b)) {
     if (typeof a === "string" || typeof b === "string") {
       throw new TypeError(STRING_CONCAT);
     }
@@ -26,31 +26,31 @@ export function opAdd(a: Any, b: Any): Any {
 
 export function opSub(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a - b;
-  if (a instanceof Value || b instanceof Value) return sub(a, b);
+  if (isValue(a) || isValue(b)) return sub(a, b);
   return a - b;
 }
 
 export function opMul(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a * b;
-  if (a instanceof Value || b instanceof Value) return mul(a, b);
+  if (isValue(a) || isValue(b)) return mul(a, b);
   return a * b;
 }
 
 export function opDiv(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a / b;
-  if (a instanceof Value || b instanceof Value) return div(a, b);
+  if (isValue(a) || isValue(b)) return div(a, b);
   return a / b;
 }
 
 export function opPow(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a ** b;
-  if (a instanceof Value || b instanceof Value) return pow(a, b);
+  if (isValue(a) || isValue(b)) return pow(a, b);
   return a ** b;
 }
 
 export function opNeg(a: Any): Any {
   if (typeof a === "number") return -a;
-  if (a instanceof Value) return neg(a);
+  if (isValue(a)) return neg(a);
   return -a;
 }
 
@@ -60,37 +60,37 @@ function unsupported(where: string, message: string): never {
 
 export function opMod(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a % b;
-  if (a instanceof Value || b instanceof Value) unsupported(where, REMAINDER);
+  if (isValue(a) || isValue(b)) unsupported(where, REMAINDER);
   return a % b;
 }
 
 export function opLt(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a < b;
-  if (a instanceof Value || b instanceof Value) unsupported(where, compare("<"));
+  if (isValue(a) || isValue(b)) unsupported(where, compare("<"));
   return a < b;
 }
 
 export function opGt(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a > b;
-  if (a instanceof Value || b instanceof Value) unsupported(where, compare(">"));
+  if (isValue(a) || isValue(b)) unsupported(where, compare(">"));
   return a > b;
 }
 
 export function opLe(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a <= b;
-  if (a instanceof Value || b instanceof Value) unsupported(where, compare("<="));
+  if (isValue(a) || isValue(b)) unsupported(where, compare("<="));
   return a <= b;
 }
 
 export function opGe(a: Any, b: Any, where = ""): Any {
   if (typeof a === "number" && typeof b === "number") return a >= b;
-  if (a instanceof Value || b instanceof Value) unsupported(where, compare(">="));
+  if (isValue(a) || isValue(b)) unsupported(where, compare(">="));
   return a >= b;
 }
 
 /** Any binary bitwise operator (`& | ^ << >> >>>`), named by `op`, on a Value. */
 export function opBitwise(op: string, a: Any, b: Any, where = ""): Any {
-  if (a instanceof Value || b instanceof Value) unsupported(where, bitwise(op));
+  if (isValue(a) || isValue(b)) unsupported(where, bitwise(op));
   switch (op) {
     case "&":
       return a & b;
@@ -110,20 +110,20 @@ export function opBitwise(op: string, a: Any, b: Any, where = ""): Any {
 
 export function opBitNot(a: Any, where = ""): Any {
   if (typeof a === "number") return ~a;
-  if (a instanceof Value) unsupported(where, bitwise("~"));
+  if (isValue(a)) unsupported(where, bitwise("~"));
   return ~a;
 }
 
 export function opPlus(a: Any, where = ""): Any {
   if (typeof a === "number") return a;
-  if (a instanceof Value) unsupported(where, UNARY_PLUS);
+  if (isValue(a)) unsupported(where, UNARY_PLUS);
   return +a;
 }
 
 /** Whether `==` between these would convert a Value: a Value against a primitive other than null and undefined. */
 function convertsValue(a: Any, b: Any): boolean {
-  const av = a instanceof Value;
-  const bv = b instanceof Value;
+  const av = isValue(a);
+  const bv = isValue(b);
   if (av === bv) return false;
   const other = av ? b : a;
   return other !== null && other !== undefined && typeof other !== "object" && typeof other !== "function";
@@ -143,7 +143,7 @@ export function opNe(a: Any, b: Any, where = ""): boolean {
 
 /** Before `x++` (or `--x`…) on a variable: a Value there throws with the position; anything else is updated as written. */
 export function opUpdate(x: Any, op: "++" | "--", where = ""): void {
-  if (x instanceof Value) unsupported(where, update(op));
+  if (isValue(x)) unsupported(where, update(op));
 }
 
 /**
@@ -153,7 +153,7 @@ export function opUpdate(x: Any, op: "++" | "--", where = ""): void {
  */
 export function opUpdateMember(obj: Any, key: Any, op: "++" | "--", prefix: boolean, where = ""): Any {
   let next = obj[key];
-  if (next instanceof Value) unsupported(where, update(op));
+  if (isValue(next)) unsupported(where, update(op));
   // the operator on a local: ToNumeric once, as on the property (a bigint stays a bigint)
   const old = op === "++" ? next++ : next--;
   obj[key] = next;
@@ -162,19 +162,19 @@ export function opUpdateMember(obj: Any, key: Any, op: "++" | "--", prefix: bool
 
 /** A computed key (`arr[i]`, `i in o`) that could be a Value. */
 export function opKey(key: Any, where = ""): Any {
-  if (typeof key === "object" && key instanceof Value) unsupported(where, PROPERTY_KEY);
+  if (typeof key === "object" && isValue(key)) unsupported(where, PROPERTY_KEY);
   return key;
 }
 
 /** An argument of a function that takes numbers (`Math.max(a, 1)`, `Number(a)`). */
 export function opArg(x: Any, name: string, where = ""): Any {
-  if (typeof x === "object" && x instanceof Value) unsupported(where, numberFunction(name));
+  if (typeof x === "object" && isValue(x)) unsupported(where, numberFunction(name));
   return x;
 }
 
 /** A spread argument of such a function (`Math.max(...xs)`): iterated once, as the call would. */
 export function opArgs(xs: Any, name: string, where = ""): Any[] {
   const out = [...xs];
-  for (const x of out) if (x instanceof Value) unsupported(where, numberFunction(name));
+  for (const x of out) if (isValue(x)) unsupported(where, numberFunction(name));
   return out;
 }

@@ -1,19 +1,64 @@
-// The scalar autograd engine: micrograd's `Value` and its operations.
+// The scalar autograd engine: micrograd's `Value` and its operations, and backward().
 //
-// Each operation is written as a pair that sits together below: the forward function, which
-// computes the value and records how it was made, and its `…Backward`, the local derivative
-// applied by the chain rule. `backward()` walks the graph in reverse topological order and
-// calls the right `…Backward` through a `switch` on the node's op code.
+// Design note (BENCHMARKS.md has the figures and how they were taken). A graph node is not a
+// JavaScript object: its numbers live in typed arrays (chunks.ts), and a `Value` is a handle
+// that says where. This file has the handle, the operations and backward(); fused.ts the fused
+// operations; graph.ts inspection and the copying described under "Epochs".
 //
-// Why op codes and not a closure per node (as micrograd's `_backward`): a closure costs an
-// allocation and ~100 bytes per node and makes every call site megamorphic; an op code is a
-// small integer in a field that the node has anyway. The engine also keeps the two children in
-// two fields (`_a`, `_b`) instead of an array or a set, marks visited nodes in a bit of the
-// op-code field instead of a Set, and keeps `data` and `grad` in shared Float64Array pages
-// (see "Where data and grad live" below). See BENCHMARKS.md for what each of these buys.
+// - Chunks. Nodes are written in creation order into chunks of 4,096: one ArrayBuffer holds each
+//   node's data and grad (Float64Array) and its op word and two child references (Int32Array),
+//   28 bytes a node (the object engine before it: 72). A Value holds its chunk and slot in
+//   private fields, so a copy (`{...v}`, structuredClone) carries no other node's numbers. A chunk
+//   holds the chunks its nodes refer to, so whatever a user keeps keeps its graph alive, and the
+//   garbage collector frees a chunk when nothing reaches it: no reset to call, no slot reused, no
+//   handle that can read another node's numbers. Chunks stay below 128 KB: larger ones were
+//   mapped fresh from the system at every step, and the page faults made node creation several
+//   times slower.
+// - No sort. A node's children exist before it, so the reverse creation order is a topological
+//   order: backward() marks the root, scans its chunks from the newest slot down (a heap of
+//   chunks, newest first), applies each marked node's local derivative, marks its children, and
+//   stops when nothing is marked. No depth-first search and no order array: the object engine
+//   spent a quarter of a step on its search, and aborted the process past ~100 million nodes
+//   while growing the array. Gradients reach each node in the same order as with the
+//   depth-first order on micrograd's demo (its 100 steps are bit for bit the same).
+// - Epochs. Each backward() ends an epoch and the next nodes go into new chunks, so that a
+//   training step is one epoch that refers only to itself and to the parameters: keeping the last
+//   loss keeps one step. A node of an earlier epoch used in a new operation (`L.backward(); L * 2`,
+//   an average kept across steps) is copied with what it was computed from in its epoch into
+//   long-lived chunks, its old slot forwarding to the copy (graph.ts), so that the old epoch can
+//   be freed; a node computed only from long-lived nodes goes there directly (a learning rate kept
+//   as a Value: the chain keeps itself, not the steps it passed through). Leaves made with
+//   `new Value` have chunks of their own, which refer to nothing.
+// - Fused operations. `dot(ws, xs, b)` is one node for b + w0*x0 + w1*x1 + …, with the chain's
+//   roundings in the chain's order and its gradients summed in its order; nn's neurons use it, and
+//   hand hidden layers on as lists of slots, so a training step makes Values only for what the
+//   user sees (the demo's step: 8,318 nodes instead of 65,818, and about 1,400 Values). `{ fused: false }`
+//   builds the lecture's chain.
+//
+// Where the time goes (the demo's step): making nodes and their Values in the forward pass about
+// 60% (an allocation of the handle, typed writes, and the dot products' multiply-adds), backward
+// 35% (a scan of the step's chunks: one load per node to find the marked ones), garbage
+// collection of the handles 5 to 10%. Each operation has a fast path written out so that the
+// compiler inlines it whole; nodes of earlier epochs, long-lived nodes and bad operands take
+// use()/emit().
+//
+// What it costs in clarity: data and grad are accessors over the typed arrays; the operations
+// resolve handles to chunks and slots through small helpers; and identity: in a large graph
+// (more than IDENTITY_LIMIT nodes since the last backward()) `d.children` gives Values of the same
+// nodes (same `id`, numbers, label) but not always the very objects the operations returned.
 
 import { pyRepr } from "./format.js";
 import { TRANSFORM_HELP } from "./messages.js";
+import {
+  ADD, DIV, DOT, EPOCH, EXP, LEAF, LEAVES, LOG, LONG, MOVED, MUL, NEG, OP_MASK, PENDING, POW, POWV, RELU, SIGMOID, SLOT_BITS, SLOT_MASK, SUB, SUM, TANH,
+  type Chunk, cur, dep, endEpoch, epochNow, leafSlot, longSlot, mark2, nextChunk, queue, refTo, register, registering, take, touch,
+} from "./chunks.js";
+import { dotBackward, sumBackward } from "./fused.js";
+import { childrenOf, findNonFinite, opName, tenure } from "./graph.js";
+
+export { IDENTITY_LIMIT } from "./chunks.js";
+export { dot, sumOf, layer, toNodes, ACT_NONE, ACT_RELU, ACT_TANH, type Nodes } from "./fused.js";
+export { topologicalOrder, countNodes, findNonFinite, type NonFinite } from "./graph.js";
 
 /** What an operation accepts on either side: a plain number is wrapped in a leaf Value, as micrograd does. */
 export type Operand = number | Value;
@@ -24,118 +69,122 @@ export interface ValueOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Op codes. Bits 0-4 of `_code` hold the op; bits 5 and 6 are the marks of the topological sort,
-// which are set while `backward()` runs and cleared before it returns; the bits from 7 up hold
-// where the node's data is in its page (see below).
-const LEAF = 0;
-const ADD = 1;
-const SUB = 2;
-const MUL = 3;
-const DIV = 4;
-const NEG = 5;
-const POW = 6; // number exponent, kept in a constant leaf in `_b` that is not a child
-const POWV = 7; // Value exponent, gradients flow to both sides
-const EXP = 8;
-const LOG = 9;
-const TANH = 10;
-const RELU = 11;
-const SIGMOID = 12;
-const OP_MASK = 31;
-const ENTERED = 32;
-const SECOND = 64;
-const MARKS = ENTERED | SECOND;
-const SLOT_SHIFT = 7;
+// The Value handle
 
-// ---------------------------------------------------------------------------------------------
-// Where data and grad live.
-//
-// A JavaScript object cannot hold a raw double: V8 stores each number field as a pointer to a
-// separate 16-byte heap number. With `data` and `grad` as fields a node was three heap objects
-// (96 bytes), and the garbage collector copies all three while a graph is alive (a large part
-// of a training step's time). So every node's data and grad sit side by side in a shared
-// page (a Float64Array of PAGE_NODES nodes, filled in creation order and never reused), and the
-// node holds its page and, in `_code`, its index there. A node is then one object of four
-// fields (56 bytes) plus 16 bytes in its page. A page is freed when no node in it is alive.
-// The accessors `data` and `grad` hide this: the operations below read `a.data` and
-// `out.grad` as before. The price in clarity is these accessors and the index arithmetic.
-const PAGE_NODES = 2048;
-let page = new Float64Array(2 * PAGE_NODES);
-let pageUsed = 0;
+/** In every Value, as an own property: structuredClone(v) then fails with this text. */
+const NOT_CLONEABLE = Symbol(
+  "a micrograd-ts Value cannot be cloned: it is a node of a computation graph; structuredClone(v.toJSON()) gives { data, grad, label, op }",
+);
 
-/** The op names, as the Python original spells them where it has the op. */
-const OP_NAMES = ["", "+", "-", "*", "/", "neg", "**", "**", "exp", "log", "tanh", "ReLU", "sigmoid"];
+/**
+ * Recognises Values of every copy of micrograd-ts loaded in the process (the ES module and the
+ * CommonJS build, two versions): a registered symbol is the same in all of them.
+ */
+const CROSS_COPY_BRAND = Symbol.for("micrograd-ts.Value");
+
+/** @internal */
+export const FOREIGN_HELP =
+  "is a Value from another copy of micrograd-ts loaded in this process (for example the ES module build " +
+  "through import and the CommonJS build through require, or two installed versions). Values of two copies " +
+  "cannot be combined in one graph: load micrograd-ts one way only (import everywhere, or require everywhere) " +
+  "and install one version (npm ls micrograd-ts shows them).";
+
+// Set by handle(): the next `new Value` is a handle of this slot, not a new leaf.
+let mkC: Chunk | null = null;
+let mkI = 0;
+
+// Accessors of the private fields, for the functions of this module (set in the class's static block).
+/** @internal */
+export let cOf: (v: Value) => Chunk;
+/** @internal */
+export let iOf: (v: Value) => number;
+/** @internal */
+export let setRef: (v: Value, c: Chunk, i: number) => void;
 
 export class Value {
-  // The fields are `declare`d so that no class-field definition (`this._code = undefined`) runs
-  // before the constructor: every node gets the same four fields in the same order, one shape.
-
-  /** @internal the page that holds this node's data and grad */
-  declare _page: Float64Array;
-  /** @internal op code, sort marks and index in the page (see above) */
-  declare _code: number;
-  /** @internal first child (or null) */
-  declare _a: Value | null;
-  /** @internal second child, or pow's constant exponent (or null) */
-  declare _b: Value | null;
+  #c: Chunk;
+  #i: number;
+  /** A number that names this node for as long as it exists, as Python's id(v). */
+  declare readonly id: number;
 
   // Kept small, with the rare paths in functions of their own, so that the compiler inlines it
-  // into every operation (a constructor with its error messages inline was too big to inline).
+  // into every operation.
   constructor(data: number, options?: ValueOptions) {
-    if (typeof data !== "number") badData(data);
-    if (pageUsed === PAGE_NODES) newPage();
-    const at = 2 * pageUsed++;
-    page[at] = data; // page[at + 1], the grad, starts at 0
-    this._page = page;
-    this._code = (at << SLOT_SHIFT) | LEAF;
-    this._a = null;
-    this._b = null;
+    let c = mkC;
+    let i = mkI;
+    if (c === null) {
+      c = newLeaf(data, this);
+      i = c.n - 1;
+    } else mkC = null;
+    this.#c = c;
+    this.#i = i;
+    (this as { id: number }).id = c.ids === null ? c.base + i : c.ids[i];
+    (this as unknown as { _node: symbol })._node = NOT_CLONEABLE;
     if (options !== undefined) applyOptions(this, options);
+  }
+
+  static {
+    cOf = (v) => v.#c;
+    iOf = (v) => v.#i;
+    setRef = (v, c, i) => {
+      v.#c = c;
+      v.#i = i;
+    };
+    Object.defineProperty(Value.prototype, CROSS_COPY_BRAND, { value: 1 });
   }
 
   /** The number this node holds. */
   get data(): number {
-    return this._page[this._code >> SLOT_SHIFT];
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return c.f[2 * this.#i];
   }
   set data(x: number) {
     if (typeof x !== "number") badField("data", x);
-    this._page[this._code >> SLOT_SHIFT] = x;
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    c.f[2 * this.#i] = x;
   }
 
   /** d(root)/d(this) after `root.backward()`; starts at 0 and accumulates (`+=`). */
   get grad(): number {
-    return this._page[(this._code >> SLOT_SHIFT) + 1];
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return c.f[2 * this.#i + 1];
   }
   set grad(x: number) {
     if (typeof x !== "number") badField("grad", x);
-    this._page[(this._code >> SLOT_SHIFT) + 1] = x;
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    c.f[2 * this.#i + 1] = x;
   }
 
-  /**
-   * The node's name, '' when it has none. Kept outside the node object (labels are few and
-   * nodes are many), which keeps a node at four fields.
-   */
+  /** The node's name, '' when it has none. */
   get label(): string {
-    return labels.get(this) ?? "";
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return c.labels?.get(this.#i) ?? "";
   }
   set label(label: string) {
     if (typeof label !== "string") throw new TypeError(`Value.label must be a string, got ${describe(label)}`);
-    if (label === "") labels.delete(this);
-    else labels.set(this, label);
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    if (label === "") c.labels?.delete(this.#i);
+    else (c.labels ??= new Map()).set(this.#i, label);
   }
 
-  /** The op that produced this node: '+', '*', 'tanh', '**2', … ('' for a leaf). */
+  /** The op that produced this node: '+', '*', 'tanh', '**2', 'dot', … ('' for a leaf). */
   get op(): string {
-    const code = this._code & OP_MASK;
-    if (code === POW) return "**" + pyNumber(this._b!.data);
-    return OP_NAMES[code];
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return opName(c, this.#i);
   }
 
-  /** The nodes this one was computed from, in the order given. */
+  /** The nodes this one was computed from, in the order given (for dot: ws, then xs, then b). */
   get children(): Value[] {
-    const code = this._code & OP_MASK;
-    if (this._a === null) return [];
-    if (this._b === null || code === POW) return [this._a];
-    return [this._a, this._b];
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    return childrenOf(c, this.#i);
   }
 
   /** micrograd's name for `children`. */
@@ -191,16 +240,13 @@ export class Value {
    * non-finite value or gradient, instead of letting NaN spread silently.
    */
   backward(options?: { checkFinite?: boolean }): void {
-    const n = buildTopo(this);
-    const topo = topoBuf;
-    this.grad = 1;
-    for (let i = n - 1; i >= 0; i--) {
-      const v = topo[i]!;
-      topo[i] = null; // let the graph be collected
-      const code = v._code & ~MARKS;
-      v._code = code; // clear the sort marks
-      applyLocal(v, code & OP_MASK);
-    }
+    endEpoch();
+    oc = null; // the register must not keep a chunk alive
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    const i = this.#i;
+    c.f[2 * i + 1] = 1;
+    walk(c, i);
     if (options?.checkFinite) {
       const bad = findNonFinite(this);
       if (bad) throw new RangeError(bad.message);
@@ -214,7 +260,10 @@ export class Value {
    * introduces `backward()`: `o.grad = 1; o._backward(); n._backward(); ...`.
    */
   _backward(): void {
-    applyLocal(this, this._code & OP_MASK);
+    let c = this.#c;
+    if (c.moved) c = follow(this);
+    const i = this.#i;
+    applyLocal(c, i, c.k[3 * i] & OP_MASK, false);
   }
 
   /** Python's repr: `Value(data=2.0, grad=0.0)`. */
@@ -225,7 +274,8 @@ export class Value {
   toJSON(): { data: number; grad: number; label?: string; op?: string } {
     const out: { data: number; grad: number; label?: string; op?: string } = { data: this.data, grad: this.grad };
     if (this.label) out.label = this.label;
-    if (this._a !== null) out.op = this.op;
+    const op = this.op;
+    if (op !== "") out.op = op;
     return out;
   }
 
@@ -251,11 +301,43 @@ export class Value {
 /** The brand by which the transformers recognise the runtime's Value class (not by its name). */
 export declare const VALUE_BRAND: unique symbol;
 
-const labels = new WeakMap<Value, string>();
+/** Stores a `new Value` leaf (its Value `v` is the one inspection gives back); returns its chunk. */
+function newLeaf(data: number, v: Value): Chunk {
+  if (typeof data !== "number") badData(data);
+  return leafSlot(data, v);
+}
 
-function newPage(): void {
-  page = new Float64Array(2 * PAGE_NODES);
-  pageUsed = 0;
+/** A handle of slot `i` of chunk `c`. */
+/** @internal */
+export function handle(c: Chunk, i: number): Value {
+  mkC = c;
+  mkI = i;
+  return new Value(0);
+}
+
+/** The Value the user holds for a `new Value` leaf, the one an operation returned (small graphs), or the one handed out before for this node. */
+/** @internal */
+export function canonical(c: Chunk, i: number, preferred?: Value): Value {
+  if (c.births !== null) return c.births[i];
+  const r = c.reg?.[i];
+  if (r !== undefined) return r;
+  const views = (c.views ??= new Map());
+  let v = views.get(i);
+  if (v === undefined) {
+    v = preferred ?? handle(c, i);
+    views.set(i, v);
+  }
+  return v;
+}
+
+/** Whether `x` is a Value: of this copy of micrograd-ts, or of another copy loaded in the same process. */
+export function isValue(x: unknown): x is Value {
+  return x instanceof Value || isForeignValue(x);
+}
+
+/** Whether `x` is a Value of another copy of micrograd-ts (which this copy cannot combine with its own). */
+export function isForeignValue(x: unknown): boolean {
+  return typeof x === "object" && x !== null && !(x instanceof Value) && (x as Record<symbol, unknown>)[CROSS_COPY_BRAND] !== undefined;
 }
 
 function badData(data: unknown): never {
@@ -273,24 +355,8 @@ function applyOptions(v: Value, options: ValueOptions): void {
   if (options.label !== undefined) v.label = options.label;
 }
 
-/** Whether `x` is a Value of this runtime. */
-export function isValue(x: unknown): x is Value {
-  return x instanceof Value;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building nodes
-
-/** A result node: no validation, one shape for every node. */
-function node(data: number, code: number, a: Value, b: Value | null): Value {
-  const v = new Value(data);
-  v._code |= code;
-  v._a = a;
-  v._b = b;
-  return v;
-}
-
-function describe(x: unknown): string {
+/** @internal */
+export function describe(x: unknown): string {
   if (x === null) return "null";
   if (x === undefined) return "undefined";
   if (typeof x === "string") return `the string ${JSON.stringify(x)}`;
@@ -301,104 +367,227 @@ function describe(x: unknown): string {
   return `${typeof x} ${String(x)}`;
 }
 
-/**
- * One node's step of the chain rule: adds its local derivative times its grad into its
- * children's grads (micrograd's per-node `_backward`). Every op's derivative function is below.
- */
-function applyLocal(v: Value, op: number): void {
-  switch (op) {
-    case LEAF:
-      break;
-    case ADD:
-      addBackward(v);
-      break;
-    case SUB:
-      subBackward(v);
-      break;
-    case MUL:
-      mulBackward(v);
-      break;
-    case DIV:
-      divBackward(v);
-      break;
-    case NEG:
-      negBackward(v);
-      break;
-    case POW:
-      powBackward(v);
-      break;
-    case POWV:
-      powvBackward(v);
-      break;
-    case EXP:
-      expBackward(v);
-      break;
-    case LOG:
-      logBackward(v);
-      break;
-    case TANH:
-      tanhBackward(v);
-      break;
-    case RELU:
-      reluBackward(v);
-      break;
-    case SIGMOID:
-      sigmoidBackward(v);
-      break;
-  }
-}
-
-/** Python's repr of a number used as an exponent in an op name: integers without ".0". */
-function pyNumber(x: number): string {
-  return Number.isInteger(x) ? String(x) : pyRepr(x);
-}
-
-function operand(x: Operand, op: string, side: string): Value {
-  if (x instanceof Value) return x;
-  if (typeof x === "number") return new Value(x);
-  return badOperand(x, op, side);
-}
-
-function badOperand(x: unknown, op: string, side: string): never {
+/** @internal */
+export function badOperand(x: unknown, op: string, side: string): never {
+  if (isForeignValue(x)) throw new TypeError(`${op}: the ${side} operand ${FOREIGN_HELP}`);
   throw new TypeError(`${op}: the ${side} operand must be a number or a Value, got ${describe(x)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
-// The operations. Each forward function is followed by its local derivative.
+// Operands
+
+// Where use() found an operand: its chunk and slot (null for a number, placed by emit()), and its number.
+/** @internal */
+export let oc: Chunk | null = null;
+/** @internal */
+export let oi = 0;
+let ov = 0;
+
+/**
+ * Resolves an operand into `oc`, `oi`, `ov`. A node of an earlier epoch is copied to a long-lived
+ * chunk first; a number becomes a constant leaf, which emit() puts next to the result.
+ */
+function use(x: Operand, op: string, side: string): void {
+  if (x instanceof Value) {
+    let c = cOf(x);
+    if (c.epoch < epochNow) c = revive(x);
+    const i = iOf(x);
+    oc = c;
+    oi = i;
+    ov = c.f[2 * i];
+    return;
+  }
+  if (typeof x !== "number") badOperand(x, op, side);
+  oc = null;
+  ov = x;
+}
+
+/** A constant leaf in the current chunk, into `oc`, `oi` (for dot's and sumOf's number elements). */
+/** @internal */
+export function constant(x: number): void {
+  oi = take(x);
+  oc = cur;
+}
+
+/** A node of an earlier epoch (or a slot that forwards) about to be used again: see the header. */
+/** @internal */
+export function revive(v: Value): Chunk {
+  const c = cOf(v);
+  if (c.moved && (c.k[3 * iOf(v)] & OP_MASK) === MOVED) return follow(v);
+  if (c.epoch < epochNow) return tenure(v);
+  return c;
+}
+
+/** Points `v` at the copy its slot forwards to, if it does; returns v's chunk. */
+/** @internal */
+export function follow(v: Value): Chunk {
+  const c = cOf(v);
+  const i = iOf(v);
+  const k = c.k;
+  if ((k[3 * i] & OP_MASK) !== MOVED) return c;
+  const r = k[3 * i + 1];
+  const t = c.deps[r >>> SLOT_BITS];
+  setRef(v, t, r & SLOT_MASK);
+  return t;
+}
+
+/**
+ * Writes a result node and returns its handle: children (ca, ia) and (cb, ib), a null chunk being
+ * a number (xa, xb) to store as a constant, `cb` undefined for one child. It goes into the
+ * current chunk, unless it is computed from long-lived nodes and no node of the epoch (a learning
+ * rate kept as a Value, `lr = lr * 0.99`): then it goes with them, so that it keeps no epoch alive.
+ */
+function emit(op: number, data: number, ca: Chunk | null, ia: number, xa: number, cb: Chunk | null | undefined, ib: number, xb: number): Value {
+  if ((ca === null || ca.kind !== EPOCH) && (cb == null || cb.kind !== EPOCH) && ((ca !== null && ca.kind === LONG) || (cb != null && cb.kind === LONG))) {
+    return emitLong(op, data, ca, ia, xa, cb, ib, xb);
+  }
+  if (ca === null) {
+    constant(xa);
+    ca = oc!;
+    ia = oi;
+  }
+  if (cb === null) {
+    constant(xb);
+    cb = oc!;
+    ib = oi;
+  }
+  const s = take(data);
+  const c = cur;
+  return link(c, s, op, ca === c ? ia : refTo(c, ca, ia), cb === undefined ? -1 : cb === c ? ib : refTo(c, cb, ib));
+}
+
+function emitLong(op: number, data: number, ca: Chunk | null, ia: number, xa: number, cb: Chunk | null | undefined, ib: number, xb: number): Value {
+  if (ca === null) {
+    ca = longSlot();
+    ia = ca.n - 1;
+    ca.f[2 * ia] = xa;
+  }
+  if (cb === null) {
+    cb = longSlot();
+    ib = cb.n - 1;
+    cb.f[2 * ib] = xb;
+  }
+  const c = longSlot();
+  const s = c.n - 1;
+  c.f[2 * s] = data;
+  const k = c.k;
+  k[3 * s] = op;
+  k[3 * s + 1] = refTo(c, ca, ia);
+  k[3 * s + 2] = cb === undefined ? -1 : refTo(c, cb, ib);
+  return handle(c, s);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// The operations. Each has a fast path, written out so that the compiler inlines it whole: Values
+// of this epoch (or `new Value` leaves) and numbers. Everything else (nodes of an earlier epoch,
+// long-lived nodes, bad operands) goes through use() and emit(). The local derivatives are in
+// applyLocal().
+
+/** A chunk whose nodes an operation may refer to directly: this epoch's, or leaves. */
+function fresh(c: Chunk): boolean {
+  return c.epoch === epochNow || c.kind === LEAVES;
+}
+
+function data2(op: number, x: number, y: number): number {
+  switch (op) {
+    case ADD:
+      return x + y;
+    case SUB:
+      return x - y;
+    case MUL:
+      return x * y;
+    case DIV:
+      return x / y;
+    default:
+      return x ** y;
+  }
+}
+
+
+/** Writes slot s's op and children (references from its chunk, -1 for none) and returns its Value. */
+function link(c: Chunk, s: number, op: number, ra: number, rb: number): Value {
+  const k = c.k;
+  const o = 3 * s;
+  k[o] = op;
+  k[o + 1] = ra;
+  k[o + 2] = rb;
+  const v = handle(c, s);
+  if (registering) register(c, s, v);
+  return v;
+}
+
+/** A node of two Values (chunks ca, cb) in the current chunk. */
+function put2(op: number, ca: Chunk, ia: number, cb: Chunk, ib: number): Value {
+  const s = take(data2(op, ca.f[2 * ia], cb.f[2 * ib]));
+  const c = cur;
+  return link(c, s, op, ca === c ? ia : refTo(c, ca, ia), cb === c ? ib : refTo(c, cb, ib));
+}
+
+/** A node of a Value (chunk cv) and a number, which becomes a constant leaf next to it. */
+function putN(op: number, cv: Chunk, iv: number, x: number, numberFirst: boolean): Value {
+  const v = cv.f[2 * iv];
+  const data = numberFirst ? data2(op, x, v) : data2(op, v, x);
+  const sx = take(x);
+  const cx = cur;
+  const s = take(data);
+  const c = cur;
+  const rv = cv === c ? iv : refTo(c, cv, iv);
+  const rx = cx === c ? sx : refTo(c, cx, sx);
+  return link(c, s, op, numberFirst ? rx : rv, numberFirst ? rv : rx);
+}
+
+/** A node of one Value. */
+function put1(op: number, ca: Chunk, ia: number, data: number): Value {
+  const s = take(data);
+  const c = cur;
+  return link(c, s, op, ca === c ? ia : refTo(c, ca, ia), -1);
+}
+
+/** @internal */
+export function born(c: Chunk, s: number): Value {
+  const v = handle(c, s);
+  if (registering) register(c, s, v);
+  return v;
+}
+
+/** A binary operation: the fast path (see above), else use() and emit(). */
+function binary(op: number, a: Operand, b: Operand, name: string): Value {
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    if (fresh(ca)) {
+      if (b instanceof Value) {
+        const cb = cOf(b);
+        if (fresh(cb)) return put2(op, ca, iOf(a), cb, iOf(b));
+      } else if (typeof b === "number") return putN(op, ca, iOf(a), b, false);
+    }
+  } else if (typeof a === "number" && b instanceof Value) {
+    const cb = cOf(b);
+    if (fresh(cb)) return putN(op, cb, iOf(b), a, true);
+  }
+  return binarySlow(op, a, b, name);
+}
+
+function binarySlow(op: number, a: Operand, b: Operand, name: string): Value {
+  use(a, name, "left");
+  const ca = oc, ia = oi, xa = ov;
+  use(b, name, "right");
+  return emit(op, data2(op, xa, ov), ca, ia, xa, oc, oi, ov);
+}
 
 /** a + b */
 export function add(a: Operand, b: Operand): Value {
-  const x = operand(a, "add", "left");
-  const y = operand(b, "add", "right");
-  return node(x.data + y.data, ADD, x, y);
-}
-function addBackward(out: Value): void {
-  out._a!.grad += out.grad;
-  out._b!.grad += out.grad;
+  return binary(ADD, a, b, "add");
 }
 
 /** a - b (micrograd's a + (-b), with the same numbers and one node fewer) */
 export function sub(a: Operand, b: Operand): Value {
-  const x = operand(a, "sub", "left");
-  const y = operand(b, "sub", "right");
-  return node(x.data - y.data, SUB, x, y);
-}
-function subBackward(out: Value): void {
-  out._a!.grad += out.grad;
-  out._b!.grad += -out.grad;
+  return binary(SUB, a, b, "sub");
 }
 
 /** a * b */
 export function mul(a: Operand, b: Operand): Value {
-  const x = operand(a, "mul", "left");
-  const y = operand(b, "mul", "right");
-  return node(x.data * y.data, MUL, x, y);
-}
-function mulBackward(out: Value): void {
-  const a = out._a!;
-  const b = out._b!;
-  a.grad += b.data * out.grad;
-  b.grad += a.data * out.grad;
+  return binary(MUL, a, b, "mul");
 }
 
 /**
@@ -406,24 +595,7 @@ function mulBackward(out: Value): void {
  * rounding, and gives the figures of ../shared/REFERENCE.md (the neuron with tanh written out).
  */
 export function div(a: Operand, b: Operand): Value {
-  const x = operand(a, "div", "left");
-  const y = operand(b, "div", "right");
-  return node(x.data / y.data, DIV, x, y);
-}
-function divBackward(out: Value): void {
-  const a = out._a!;
-  const b = out._b!;
-  a.grad += out.grad / b.data;
-  b.grad += (-a.data / (b.data * b.data)) * out.grad;
-}
-
-/** -a (micrograd's a * -1) */
-export function neg(a: Operand): Value {
-  const x = operand(a, "neg", "only");
-  return node(-x.data, NEG, x, null);
-}
-function negBackward(out: Value): void {
-  out._a!.grad += -out.grad;
+  return binary(DIV, a, b, "div");
 }
 
 /**
@@ -431,45 +603,56 @@ function negBackward(out: Value): void {
  * exponent gets a gradient too: d(a**b)/db = a**b * ln(a).
  */
 export function pow(a: Operand, exponent: Operand): Value {
-  if (exponent instanceof Value) {
-    const x = operand(a, "pow", "base");
-    return node(x.data ** exponent.data, POWV, x, exponent);
+  if (a instanceof Value && typeof exponent === "number") {
+    const ca = cOf(a);
+    if (fresh(ca)) return putN(POW, ca, iOf(a), exponent, false);
   }
-  if (typeof exponent !== "number") {
+  if (!(exponent instanceof Value) && typeof exponent !== "number") {
+    if (isForeignValue(exponent)) throw new TypeError(`pow: the exponent ${FOREIGN_HELP}`);
     throw new TypeError(`pow: the exponent must be a number or a Value, got ${describe(exponent)}`);
   }
-  const x = operand(a, "pow", "base");
-  return node(x.data ** exponent, POW, x, new Value(exponent));
+  use(a, "pow", "base");
+  const ca = oc, ia = oi, xa = ov;
+  use(exponent, "pow", "exponent");
+  return emit(exponent instanceof Value ? POWV : POW, xa ** ov, ca, ia, xa, oc, oi, ov);
 }
-function powBackward(out: Value): void {
-  const a = out._a!;
-  const k = out._b!.data;
-  a.grad += k * a.data ** (k - 1) * out.grad;
+
+/** The slow path of a one-operand operation: its operand in oc, oi, ov. */
+function unary(a: Operand, name: string): void {
+  use(a, name, "only");
 }
-function powvBackward(out: Value): void {
-  const a = out._a!;
-  const b = out._b!;
-  a.grad += b.data * a.data ** (b.data - 1) * out.grad;
-  b.grad += out.data * Math.log(a.data) * out.grad;
+
+/** -a (micrograd's a * -1) */
+export function neg(a: Operand): Value {
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(NEG, ca, ia, -ca.f[2 * ia]);
+  }
+  unary(a, "neg");
+  return emit(NEG, -ov, oc, oi, ov, undefined, 0, 0);
 }
 
 /** e ** a */
 export function exp(a: Operand): Value {
-  const x = operand(a, "exp", "only");
-  return node(Math.exp(x.data), EXP, x, null);
-}
-function expBackward(out: Value): void {
-  out._a!.grad += out.data * out.grad;
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(EXP, ca, ia, Math.exp(ca.f[2 * ia]));
+  }
+  unary(a, "exp");
+  return emit(EXP, Math.exp(ov), oc, oi, ov, undefined, 0, 0);
 }
 
 /** natural logarithm */
 export function log(a: Operand): Value {
-  const x = operand(a, "log", "only");
-  return node(Math.log(x.data), LOG, x, null);
-}
-function logBackward(out: Value): void {
-  const a = out._a!;
-  a.grad += (1 / a.data) * out.grad;
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(LOG, ca, ia, Math.log(ca.f[2 * ia]));
+  }
+  unary(a, "log");
+  return emit(LOG, Math.log(ov), oc, oi, ov, undefined, 0, 0);
 }
 
 /**
@@ -478,143 +661,181 @@ function logBackward(out: Value): void {
  * formula would give NaN, and Math.tanh's answer (±1) is used.
  */
 export function tanh(a: Operand): Value {
-  const x = operand(a, "tanh", "only");
-  const e = Math.exp(2 * x.data);
-  const t = e === Infinity ? 1 : (e - 1) / (e + 1);
-  return node(t, TANH, x, null);
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(TANH, ca, ia, tanhOf(ca.f[2 * ia]));
+  }
+  unary(a, "tanh");
+  return emit(TANH, tanhOf(ov), oc, oi, ov, undefined, 0, 0);
 }
-function tanhBackward(out: Value): void {
-  const t = out.data;
-  out._a!.grad += (1 - t * t) * out.grad;
-}
+
 
 /** max(0, a), as micrograd: 0 for a < 0, and a gradient only where the output is positive */
 export function relu(a: Operand): Value {
-  const x = operand(a, "relu", "only");
-  return node(x.data < 0 ? 0 : x.data, RELU, x, null);
-}
-function reluBackward(out: Value): void {
-  if (out.data > 0) out._a!.grad += out.grad;
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) {
+      const x = ca.f[2 * ia];
+      return put1(RELU, ca, ia, x < 0 ? 0 : x);
+    }
+  }
+  unary(a, "relu");
+  return emit(RELU, ov < 0 ? 0 : ov, oc, oi, ov, undefined, 0, 0);
 }
 
 /** 1 / (1 + e**-a) */
 export function sigmoid(a: Operand): Value {
-  const x = operand(a, "sigmoid", "only");
-  return node(1 / (1 + Math.exp(-x.data)), SIGMOID, x, null);
+  if (a instanceof Value) {
+    const ca = cOf(a);
+    const ia = iOf(a);
+    if (fresh(ca)) return put1(SIGMOID, ca, ia, 1 / (1 + Math.exp(-ca.f[2 * ia])));
+  }
+  unary(a, "sigmoid");
+  return emit(SIGMOID, 1 / (1 + Math.exp(-ov)), oc, oi, ov, undefined, 0, 0);
 }
-function sigmoidBackward(out: Value): void {
-  const s = out.data;
-  out._a!.grad += s * (1 - s) * out.grad;
+
+/**
+ * One node's step of the chain rule: adds its local derivative times its grad into its
+ * children's grads (micrograd's per-node `_backward`); with `mark`, also marks the children
+ * for backward()'s walk. The boundary cases are PyTorch's: a zero exponent passes no gradient to
+ * the base, and 0 ** b passes none to b where b >= 0 (where a ** b * ln(a) would be 0 * -inf).
+ */
+function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
+  const f = c.f;
+  const k = c.k;
+  const g = f[2 * s + 1];
+  const ra = k[3 * s + 1];
+  const rb = k[3 * s + 2];
+  switch (op) {
+    case LEAF:
+      return;
+    case ADD: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      a.f[2 * ia + 1] += g;
+      b.f[2 * ib + 1] += g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case SUB: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      a.f[2 * ia + 1] += g;
+      b.f[2 * ib + 1] += -g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case MUL: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      a.f[2 * ia + 1] += b.f[2 * ib] * g;
+      b.f[2 * ib + 1] += a.f[2 * ia] * g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case DIV: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const bd = b.f[2 * ib];
+      a.f[2 * ia + 1] += g / bd;
+      b.f[2 * ib + 1] += (-a.f[2 * ia] / (bd * bd)) * g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case NEG: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      a.f[2 * ia + 1] += -g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case POW: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const e = dep(c, rb).f[2 * (rb & SLOT_MASK)];
+      a.f[2 * ia + 1] += e === 0 ? 0 : e * a.f[2 * ia] ** (e - 1) * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case POWV: {
+      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const ad = a.f[2 * ia];
+      const bd = b.f[2 * ib];
+      a.f[2 * ia + 1] += bd === 0 ? 0 : bd * ad ** (bd - 1) * g;
+      b.f[2 * ib + 1] += ad === 0 && bd >= 0 ? 0 : f[2 * s] * Math.log(ad) * g;
+      if (mark) mark2(a, ia, b, ib);
+      return;
+    }
+    case EXP: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      a.f[2 * ia + 1] += f[2 * s] * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case LOG: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      a.f[2 * ia + 1] += (1 / a.f[2 * ia]) * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case TANH: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const t = f[2 * s];
+      a.f[2 * ia + 1] += (1 - t * t) * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case RELU: {
+      if (f[2 * s] > 0) {
+        const a = dep(c, ra), ia = ra & SLOT_MASK;
+        a.f[2 * ia + 1] += g;
+        if (mark) touch(a, ia);
+      }
+      return;
+    }
+    case SIGMOID: {
+      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const y = f[2 * s];
+      a.f[2 * ia + 1] += y * (1 - y) * g;
+      if (mark) touch(a, ia);
+      return;
+    }
+    case DOT:
+      dotBackward(c.objs!, ra, g, mark);
+      return;
+    case SUM:
+      sumBackward(c.objs!, ra, g, mark);
+      return;
+    case MOVED: {
+      // hand what reached the old slot on to the copy (and only once: the old slot keeps nothing)
+      const t = dep(c, ra), it = ra & SLOT_MASK;
+      t.f[2 * it + 1] += g;
+      f[2 * s + 1] = 0;
+      if (mark) touch(t, it);
+      return;
+    }
+  }
 }
+
 
 // ---------------------------------------------------------------------------------------------
-// Graph traversal
+// backward(): the walk in reverse creation order (see the header)
 
-/** Reused across calls: one array for the order, one for the DFS stack. */
-const topoBuf: (Value | null)[] = [];
-const stackBuf: (Value | null)[] = [];
-
-/**
- * Post-order DFS from `root`, children in order (`_a` before `_b`), without recursion, so a
- * chain of a million ops does not overflow the stack. Leaves the order in the first n entries
- * of `topoBuf` and returns n.
- *
- * A node on top of the stack goes down its first child (mark ENTERED), then its second (mark
- * SECOND), then is emitted. A child is pushed only when its turn comes and only if not yet
- * entered, so no node is ever on the stack twice and the stack is no deeper than the longest
- * path. (Pushing both children at once would be shorter code, but in a chain `y = y * c` it
- * stacks a copy of `c` for every op: twice the memory for a million-op chain.) The marks stay
- * set; the caller clears them (backward does it as it walks the order).
- *
- * Buffers are cleared inside the loops, not by a `fill` after them: the first call on a large
- * graph is compiled while its loop runs (on-stack replacement), when the code after the loop
- * has never run, and that compiled loop then bailed out at its exit on every later call.
- */
-function buildTopo(root: Value): number {
-  const topo = topoBuf;
-  const stack = stackBuf;
-  let n = 0;
-  let sp = 0;
-  stack[sp++] = root;
-  while (sp > 0) {
-    const v = stack[sp - 1]!;
-    const code = v._code;
-    if ((code & ENTERED) === 0) {
-      v._code = code | ENTERED;
-      const a = v._a;
-      if (a !== null && (a._code & ENTERED) === 0) {
-        stack[sp++] = a;
-        continue;
-      }
+function walk(c0: Chunk, i0: number): void {
+  touch(c0, i0);
+  while (queue.length > 0) {
+    const c = nextChunk();
+    const k = c.k;
+    for (let s = c.hi; s >= 0 && c.pend > 0; s--) {
+      const w = k[3 * s];
+      if ((w & PENDING) === 0) continue;
+      k[3 * s] = w & ~PENDING;
+      c.pend--;
+      applyLocal(c, s, w & OP_MASK, true);
     }
-    if ((code & SECOND) === 0) {
-      v._code = code | ENTERED | SECOND;
-      const b = v._b;
-      if (b !== null && (code & OP_MASK) !== POW && (b._code & ENTERED) === 0) {
-        stack[sp++] = b;
-        continue;
-      }
-    }
-    stack[--sp] = null; // drop the reference so the graph can be collected
-    topo[n++] = v;
+    c.hi = -1;
+    c.queued = false;
   }
-  return n;
 }
 
-/**
- * Every node of the graph below `root` (itself included), children before parents: the
- * order `backward()` walks in reverse. Deterministic: the same graph gives the same order.
- */
-export function topologicalOrder(root: Value): Value[] {
-  const n = buildTopo(root);
-  const order = topoBuf.slice(0, n) as Value[];
-  topoBuf.fill(null, 0, n);
-  for (const v of order) v._code &= ~MARKS;
-  return order;
-}
-
-export interface NonFinite {
-  /** The node that first produced a non-finite number. */
-  value: Value;
-  /** Whether its data (forward) or its grad (backward) is not finite. */
-  kind: "data" | "grad";
-  op: string;
-  label: string;
-  message: string;
-}
-
-/**
- * Finds where NaN or ±Infinity entered the graph below `root`: the first node, children first,
- * whose data is not finite although its children's are; failing that, the first node in
- * backward order whose grad is not finite. Returns null when all is finite.
- */
-export function findNonFinite(root: Value): NonFinite | null {
-  const order = topologicalOrder(root);
-  const name = (v: Value) => (v.label ? `"${v.label}"` : "(no label)");
-  for (const v of order) {
-    if (!Number.isFinite(v.data)) {
-      const kids = v.children.map((c) => `${c.label || "?"}=${pyRepr(c.data)}`).join(", ");
-      const made = v._a === null ? "a leaf" : `op ${v.op} of ${kids}`;
-      return {
-        value: v,
-        kind: "data",
-        op: v.op,
-        label: v.label,
-        message: `non-finite value ${pyRepr(v.data)} first made by ${made}, node ${name(v)}`,
-      };
-    }
-  }
-  for (let i = order.length - 1; i >= 0; i--) {
-    const v = order[i];
-    if (!Number.isFinite(v.grad)) {
-      return {
-        value: v,
-        kind: "grad",
-        op: v.op,
-        label: v.label,
-        message: `non-finite gradient ${pyRepr(v.grad)} at node ${name(v)}${v._a === null ? " (a leaf)" : ` (op ${v.op})`}: it came from the local derivative of a parent of this node`,
-      };
-    }
-  }
-  return null;
+/** @internal */
+export function tanhOf(x: number): number {
+  const e = Math.exp(2 * x);
+  return e === Infinity ? 1 : (e - 1) / (e + 1);
 }

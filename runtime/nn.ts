@@ -2,7 +2,7 @@
 // same order of parameters and the same printed text. Modules are callable, as in Python:
 // `model(x)`.
 
-import { Value, add, mul, relu, tanh, type Operand } from "./engine.js";
+import { ACT_NONE, ACT_RELU, ACT_TANH, Value, add, layer, mul, relu, tanh, toNodes, type Nodes, type Operand } from "./engine.js";
 import { Random, defaultRandom } from "./random.js";
 
 /** What a module takes as input: numbers or Values. */
@@ -18,6 +18,13 @@ export interface NeuronOptions {
   bias?: "zero" | "uniform";
   /** Where weights come from; the package's Python-compatible `random` by default. */
   random?: Random;
+  /**
+   * true (default): each neuron's b + w0*x0 + w1*x1 + … is one `dot` node, with the same numbers
+   * and gradients as the chain, several times faster (a second backward() without zeroGrad()
+   * differs: see `dot`). false: the lecture's chain of `*` and `+` nodes, one per weight (what its
+   * pictures show, and micrograd's graph node for node).
+   */
+  fused?: boolean;
 }
 
 export interface MLPOptions {
@@ -28,10 +35,15 @@ export interface MLPOptions {
   /** The bias starts at 0 (micrograd) or uniform(-1, 1) (the lecture). */
   bias?: "zero" | "uniform";
   random?: Random;
+  /** One `dot` node per neuron (true, the default) or the lecture's chain of `*` and `+` (false). */
+  fused?: boolean;
 }
 
-/** The lecture's network (tanh everywhere, bias drawn uniform too): `new MLP(3, [4, 4, 1], lecture)`. */
-export const lecture: Readonly<MLPOptions> = Object.freeze({ nonlin: "tanh", lastNonlin: true, bias: "uniform" });
+/**
+ * The lecture's network (tanh everywhere, bias drawn uniform too, each neuron a chain of `*` and
+ * `+` as the lecture draws it): `new MLP(3, [4, 4, 1], lecture)`.
+ */
+export const lecture: Readonly<MLPOptions> = Object.freeze({ nonlin: "tanh", lastNonlin: true, bias: "uniform", fused: false });
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 
@@ -101,31 +113,57 @@ export interface Neuron {
   (x: readonly Input[]): Value;
 }
 
-/** One neuron: `act = b + w[0]*x[0] + w[1]*x[1] + …` (in that order), then its nonlinearity. */
+/**
+ * One neuron: `act = b + w[0]*x[0] + w[1]*x[1] + …` (in that order), then its nonlinearity. By
+ * default `act` is one `dot` node; with `{ fused: false }` it is the chain of `*` and `+` nodes.
+ */
 export class Neuron extends Module {
-  readonly w: Value[];
+  /** The weights (frozen: a past forward pass keeps this array as its node's children). */
+  readonly w: readonly Value[];
   readonly b: Value;
   readonly nonlin: Nonlin;
+  readonly fused: boolean;
 
   constructor(nin: number, options: NeuronOptions = {}) {
     super();
     checkCount("Neuron(nin): nin", nin);
     const rng = options.random ?? defaultRandom;
-    this.w = [];
-    for (let i = 0; i < nin; i++) this.w.push(new Value(rng.uniform(-1, 1)));
+    const w: Value[] = [];
+    for (let i = 0; i < nin; i++) w.push(new Value(rng.uniform(-1, 1)));
+    this.w = Object.freeze(w);
     this.b = new Value(options.bias === "uniform" ? rng.uniform(-1, 1) : 0);
     this.nonlin = nonlinOf(options.nonlin);
+    this.fused = options.fused ?? true;
   }
 
   forward(x: readonly Input[]): Value {
     const w = this.w;
     checkInput(this, x, w.length);
+    if (this.fused) return layer([this.wNodes()], [this.bNodes()], toNodes(x, this, "input"), this.act(), true)[0];
     // Python: sum((wi*xi for wi, xi in zip(self.w, x)), self.b)
     let act = this.b;
     for (let i = 0; i < w.length; i++) act = add(act, mul(w[i], x[i]));
     if (this.nonlin === "relu") return relu(act);
     if (this.nonlin === "tanh") return tanh(act);
     return act;
+  }
+
+  #w: Nodes | undefined;
+  #b: Nodes | undefined;
+
+  /** @internal the weights as the engine's list of nodes (they never move: made once) */
+  wNodes(): Nodes {
+    return (this.#w ??= toNodes(this.w, this, "w"));
+  }
+
+  /** @internal */
+  bNodes(): Nodes {
+    return (this.#b ??= toNodes([this.b], this, "b"));
+  }
+
+  /** @internal the engine's code of the nonlinearity */
+  act(): number {
+    return this.nonlin === "relu" ? ACT_RELU : this.nonlin === "tanh" ? ACT_TANH : ACT_NONE;
   }
 
   parameters(): Value[] {
@@ -160,9 +198,26 @@ export class Layer<Nout extends number = number> extends Module {
   /** Every neuron's output, always as an array (what MLP chains). */
   outputs(x: readonly Input[]): Value[] {
     const ns = this.neurons;
+    if (ns[0].fused) {
+      checkInput(ns[0], x, ns[0].w.length);
+      return this.valuesOf(toNodes(x, ns[0], "input"));
+    }
     const out = new Array<Value>(ns.length);
     for (let i = 0; i < ns.length; i++) out[i] = ns[i].forward(x);
     return out;
+  }
+
+  #ws: Nodes[] | undefined;
+  #bs: Nodes[] | undefined;
+
+  /** @internal a hidden layer of fused neurons: its outputs as the engine's list of nodes, no Values made */
+  nodesOf(xs: Nodes): Nodes {
+    return layer((this.#ws ??= this.neurons.map((n) => n.wNodes())), (this.#bs ??= this.neurons.map((n) => n.bNodes())), xs, this.neurons[0].act(), false);
+  }
+
+  /** @internal the same, as Values */
+  valuesOf(xs: Nodes): Value[] {
+    return layer((this.#ws ??= this.neurons.map((n) => n.wNodes())), (this.#bs ??= this.neurons.map((n) => n.bNodes())), xs, this.neurons[0].act(), true);
   }
 
   forward(x: readonly Input[]): LayerOutput<Nout> {
@@ -214,14 +269,26 @@ export class MLP<const Nouts extends readonly number[] = readonly number[]> exte
           nonlin: last && !options.lastNonlin ? "linear" : hidden,
           bias: options.bias,
           random: options.random,
+          fused: options.fused,
         }),
       );
     }
   }
 
   forward(x: readonly Input[]): MLPOutput<Nouts> {
-    let h: readonly Input[] = x;
-    for (const layer of this.layers) h = layer.outputs(h);
+    const layers = this.layers;
+    let h: readonly Input[];
+    if (layers[0].neurons[0].fused) {
+      // hidden layers hand their outputs on as nodes: only the last layer's outputs become Values
+      const first = layers[0].neurons[0];
+      checkInput(first, x, first.w.length);
+      let nodes = toNodes(x, first, "input");
+      for (let i = 0; i < layers.length - 1; i++) nodes = layers[i].nodesOf(nodes);
+      h = layers[layers.length - 1].valuesOf(nodes);
+    } else {
+      h = x;
+      for (const layer of layers) h = layer.outputs(h);
+    }
     return (h.length === 1 ? h[0] : h) as MLPOutput<Nouts>;
   }
 

@@ -34,21 +34,24 @@ describe("bench smoke mode", () => {
 
   it("the training bench counts the demo's graph and checks the floor against the engine", async () => {
     const { rows } = (await runBenches({ smoke: true, only: ["training"] })) as { rows: Row[] };
-    const get = (metric: string) => rows.find((r) => r.metric === metric)?.value;
-    // 100 points x (2 inputs + 80 + 528 + 32 nodes of the MLP + 5 of the margin loss), the sums,
-    // and the L2 term over 337 parameters: micrograd's demo graph, node for node
-    expect(get("nodes per step")).toBe(65818);
+    const get = (metric: string) => rows.find((r) => r.bench === "MLP(2, [16, 16, 1]) x 100" && r.metric.startsWith(metric));
+    // 100 points x (2 inputs + 16 dot and 16 ReLU nodes, twice, + 1 dot + 5 nodes of the margin
+    // loss) + 337 parameters + the sum of the losses (101) and its mean (2) + the L2 term (337
+    // products, a sum of 338 nodes, 2) + the total: micrograd's demo graph with a dot node per neuron
+    expect(get("engine: nodes per step")?.value).toBe(8318);
+    // the lecture's chain is micrograd's graph node for node: 100 x (2 + 80 + 528 + 32 + 5) + ...
+    expect(get("lecture's chain")?.note).toMatch(/65,818 nodes, .* losses equal to the engine's: true/);
     // the hand-written floor computes the same losses as the engine, step after step
-    expect(get("largest relative loss difference, engine vs floor")).toBeLessThan(1e-12);
+    expect(get("engine vs floor: largest relative loss difference")?.value).toBeLessThan(1e-12);
   });
 
   it("the memory bench measures what a node costs", async () => {
     const { rows } = (await runBenches({ smoke: true, only: ["memory"] })) as { rows: Row[] };
     const perNode = rows.find((r) => r.metric === "bytes per node")!.value;
-    // a node is at least its object header, op code and two children; a wrong measurement
-    // (no GC, a missed page) gives a figure far outside this range
-    expect(perNode).toBeGreaterThan(40);
-    expect(perNode).toBeLessThan(200);
+    // a node is 28 bytes in its chunk (data, grad, op word, two children), plus the chunks' own
+    // objects; a wrong measurement (no GC, a missed ArrayBuffer) gives a figure far outside this
+    expect(perNode).toBeGreaterThan(24);
+    expect(perNode).toBeLessThan(40);
   });
 
   it("formats values for the table", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { walkthrough } from "./draw.helpers.ts";
-import { Value, add, sub, mul, div, neg, pow, exp, log, tanh, relu, sigmoid, gradcheck, topologicalOrder } from "micrograd-ts";
+import fc from "fast-check";
+import { Value, add, sub, mul, div, neg, pow, exp, log, tanh, relu, sigmoid, gradcheck, topologicalOrder, dot, sumOf, sum, drawDot } from "micrograd-ts";
 
 describe("the walkthrough expression (REFERENCE: labels a..L)", () => {
   const build = walkthrough;
@@ -308,5 +309,150 @@ describe("_backward(): one node's local derivative, as the lecture calls it by h
     f(a2, b2).backward();
     expect([a.grad, b.grad]).toEqual([a2.grad, b2.grad]);
     expect(a.grad).not.toBe(0);
+  });
+});
+
+describe("boundary cases of every op's gradient, as PyTorch (issue 12, item 6)", () => {
+  // [what, f, inputs, data, grads]: PyTorch's autograd formulas (pow_backward_self,
+  // pow_backward_exponent, log, div, relu's threshold_backward) at these points
+  const cases: [string, (...v: Value[]) => Value, number[], number, number[]][] = [
+    ["0 ** k, k = 2: d/dk is 0 (a**k * ln a would be 0 * -inf)", (a, k) => pow(a, k), [0, 2], 0, [0, 0]],
+    ["0 ** k, k = 0: both 0", (a, k) => pow(a, k), [0, 0], 1, [0, 0]],
+    ["0 ** k, k = 0.5: d/da is inf, d/dk 0", (a, k) => pow(a, k), [0, 0.5], 0, [Infinity, 0]],
+    ["0 ** k, k = -1: inf and -inf (no mask below 0)", (a, k) => pow(a, k), [0, -1], Infinity, [-Infinity, -Infinity]],
+    ["a ** 0 at a = 0 (number exponent): 0", (a) => pow(a, 0), [0], 1, [0]],
+    ["a ** 0 at a = 3: 0", (a) => pow(a, 0), [3], 1, [0]],
+    ["a ** 0.5 at a = 0: inf", (a) => pow(a, 0.5), [0], 0, [Infinity]],
+    ["(-2) ** k, k = 3: d/da finite, d/dk NaN (ln of a negative)", (a, k) => pow(a, k), [-2, 3], -8, [12, NaN]],
+    ["(-8) ** (1/3) with a number exponent: NaN both ways", (a) => pow(a, 1 / 3), [-8], NaN, [NaN]],
+    ["log at 0: -inf, gradient inf", (a) => log(a), [0], -Infinity, [Infinity]],
+    ["log at -0: gradient -inf", (a) => log(a), [-0], -Infinity, [-Infinity]],
+    ["log at 0 under a zero gradient: 0/0 is NaN", (a) => mul(log(a), 0), [0], NaN, [NaN]],
+    ["1 / 0: inf, and -inf to the divisor", (a, b) => div(a, b), [1, 0], Infinity, [Infinity, -Infinity]],
+    ["0 / 0: NaN", (a, b) => div(a, b), [0, 0], NaN, [Infinity, NaN]],
+    ["relu at 0: no gradient", (a) => relu(a), [0], 0, [0]],
+    ["tanh saturated: gradient 0", (a) => tanh(a), [1000], 1, [0]],
+    ["sigmoid saturated: gradient 0", (a) => sigmoid(a), [-1000], 0, [0]],
+    ["exp overflow: inf both ways", (a) => exp(a), [1000], Infinity, [Infinity]],
+  ];
+  for (const [what, f, at, data, grads] of cases) {
+    it(what, () => {
+      const xs = at.map((x) => new Value(x));
+      const y = f(...xs);
+      y.backward();
+      expect(y.data).toBe(data);
+      expect(xs.map((x) => x.grad)).toEqual(grads);
+    });
+  }
+
+  it("where the derivative exists, central differences agree (0 ** k failed: NaN)", () => {
+    for (const [f, at] of [
+      [(a: Value, k: Value) => pow(a, k), [0, 2]],
+      [(a: Value, k: Value) => pow(a, k), [0, 3]],
+      [(a: Value) => pow(a, 0), [0]],
+      [(a: Value, k: Value) => mul(pow(a, k), a), [0, 1]],
+    ] as [(...v: Value[]) => Value, number[]][]) {
+      const r = gradcheck(f, at, { h: 1e-4 });
+      expect(r.summary).toMatch(/passed/);
+    }
+  });
+});
+
+describe("fused nodes: dot and sumOf", () => {
+  // the lecture's chain: b + w0*x0 + w1*x1 + ... left to right
+  const chain = (ws: Value[], xs: Value[], b: Value) => ws.reduce((act, w, i) => add(act, mul(w, xs[i])), b);
+  const nums = fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 0, maxLength: 12 });
+
+  it("dot gives the chain's value and gradients bit for bit, shared and repeated inputs included", () => {
+    fc.assert(
+      fc.property(nums, fc.array(fc.nat(30)), fc.double({ min: -3, max: 3, noNaN: true }), (xs, picks, b0) => {
+        const run = (fused: boolean) => {
+          const pool = [...xs, 0.5, -1.25].map((x) => new Value(x));
+          const n = Math.min(xs.length + 2, 6);
+          const ws = Array.from({ length: n }, (_, i) => pool[(picks[i] ?? i) % pool.length]);
+          const ins = Array.from({ length: n }, (_, i) => pool[(picks[i + n] ?? i + 1) % pool.length]);
+          const b = pool[(picks[2 * n] ?? 0) % pool.length];
+          const act = fused ? dot(ws, ins, b) : chain(ws, ins, b);
+          const out = mul(tanh(act), act); // act used twice: its grad accumulates before it passes on
+          out.backward();
+          return [out.data, ...pool.map((p) => p.grad)];
+        };
+        const fused = run(true);
+        const plain = run(false);
+        expect(fused.every((x, i) => Object.is(x, plain[i]))).toBe(true);
+      }),
+      { seed: 1202, numRuns: 300 },
+    );
+  });
+
+  it("sumOf gives Python's sum's value and gradients bit for bit", () => {
+    fc.assert(
+      fc.property(nums, fc.array(fc.nat(20)), (xs, picks) => {
+        const run = (fused: boolean) => {
+          const pool = [...xs, 1e-17, 1].map((x) => new Value(x));
+          const vs = picks.map((p) => pool[p % pool.length]);
+          const s = fused ? sumOf(vs, pool[0]) : sum(vs, pool[0]);
+          mul(s, s).backward();
+          return [s.data, ...pool.map((p) => p.grad)];
+        };
+        expect(run(true)).toEqual(run(false));
+        expect(run(true).every((x, i) => Object.is(x, run(false)[i]))).toBe(true);
+      }),
+      { seed: 1203, numRuns: 300 },
+    );
+  });
+
+  it("are one node each: op, children in order, numbers as constants, a number b or start not a child", () => {
+    const w = [new Value(2, { label: "w0" }), new Value(-3, { label: "w1" })];
+    const x = new Value(0.5, { label: "x0" });
+    const b = new Value(1, { label: "b" });
+    const d = dot(w, [x, 4], b);
+    expect([d.op, d.data]).toEqual(["dot", 1 + 2 * 0.5 + -3 * 4]);
+    const kids = d.children;
+    expect(kids.slice(0, 3)).toEqual([w[0], w[1], x]);
+    expect(kids[0]).toBe(w[0]);
+    expect([kids[3].op, kids[3].data, kids[4]]).toEqual(["", 4, b]);
+    expect(dot(w, [1, 1]).children).toHaveLength(4);
+    expect(dot(w, [1, 1], 0.25).data).toBe(0.25 + 2 - 3);
+    const s = sumOf([x, 2, d], b);
+    expect([s.op, s.data]).toEqual(["sum", 1 + 0.5 + 2 + d.data]);
+    expect(s.children.map((c) => c.label || c.op || c.data)).toEqual(["b", "x0", 2, "dot"]);
+    expect(sumOf([]).data).toBe(0);
+    expect(dot([], []).data).toBe(0);
+  });
+
+  it("backward twice accumulates as the chain does; _backward() applies one dot node", () => {
+    const w = [new Value(2), new Value(3)];
+    const x = [new Value(5), new Value(7)];
+    const d = dot(w, x);
+    d.backward();
+    d.backward();
+    expect(w.map((v) => v.grad)).toEqual([10, 14]);
+    expect(x.map((v) => v.grad)).toEqual([4, 6]);
+    const w2 = [new Value(2), new Value(3)];
+    const d2 = dot(w2, [1, -1], 0);
+    d2.grad = 0.5;
+    d2._backward();
+    expect(w2.map((v) => v.grad)).toEqual([0.5, -0.5]);
+  });
+
+  it("draw as one op node with an edge from each input", () => {
+    const w = [new Value(2, { label: "w0" }), new Value(-3, { label: "w1" })];
+    const d = dot(w, [new Value(1, { label: "x0" }), new Value(2, { label: "x1" })], new Value(0.5, { label: "b" }));
+    const drawing = drawDot(d);
+    expect([drawing.valueCount, drawing.opCount]).toEqual([6, 1]);
+    const text = drawing.toDot();
+    expect(text).toContain('n5_op [label="dot"]');
+    expect(text.match(/-> n5_op/g)).toHaveLength(5);
+  });
+
+  it("bad input: clear errors", () => {
+    const w = [new Value(1)];
+    expect(() => dot(w, [1, 2])).toThrow(new RangeError("dot(ws, xs, b): ws has 1 elements and xs 2; they must be as long"));
+    expect(() => dot(w, "x" as unknown as number[])).toThrow(/ws and xs must be arrays of numbers or Values, got the string "x"/);
+    expect(() => dot(w, [null as unknown as number])).toThrow(new TypeError("dot: xs[0] must be a number or a Value, got null"));
+    expect(() => dot(w, [1], "b" as unknown as number)).toThrow(/dot: the bias operand must be a number or a Value, got the string "b"/);
+    expect(() => sumOf([1, {} as unknown as number])).toThrow(/sumOf: values\[1\] must be a number or a Value, got an object/);
+    expect(() => sumOf(3 as unknown as number[])).toThrow(/values must be an array/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Layer, MLP, Neuron, Random, Value, lecture, random } from "micrograd-ts";
+import { Layer, MLP, Neuron, Random, Value, add, lecture, makeMoons, mul, random, relu, sum } from "micrograd-ts";
 import { inspect } from "node:util";
 
 describe("micrograd's nn with seed(1337) (REFERENCE)", () => {
@@ -112,6 +112,82 @@ describe("modules", () => {
     const model = new MLP(2, [3, 1]);
     expect(() => model([1, 2, 3])).toThrow(/expected 2 inputs, got 3/);
     expect(() => new Neuron(2, { nonlin: "gelu" as "relu" })).toThrow(/nonlin must be/);
-    expect(() => model([1, "2" as unknown as number])).toThrow(/mul: the right operand must be a number or a Value, got the string "2"/);
+    expect(() => model([1, "2" as unknown as number])).toThrow(new TypeError('ReLUNeuron(2): input[1] must be a number or a Value, got the string "2"'));
+    const chain = new MLP(2, [3, 1], { fused: false });
+    expect(() => chain([1, "2" as unknown as number])).toThrow(/mul: the right operand must be a number or a Value, got the string "2"/);
+    expect(() => new Neuron(2)([1, 2, 3])).toThrow(/ReLUNeuron\(2\): expected 2 inputs, got 3/);
+  });
+});
+
+describe("fused neurons (one dot node) and the lecture's chain", () => {
+  // micrograd's demo model on the moons, trained a few steps each way from the same weights
+  function train(fused: boolean, steps: number) {
+    random.seed(1337);
+    const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337, labels: "signed" });
+    const model = new MLP(2, [16, 16, 1], { fused });
+    const losses: number[] = [];
+    for (let k = 0; k < steps; k++) {
+      const scores = X.map((row) => model(row));
+      const margins = scores.map((s, i) => relu(add(1, mul(-y[i], s))));
+      const data = mul(sum(margins), 1 / margins.length);
+      const reg = mul(1e-4, sum(model.parameters().map((p) => mul(p, p))));
+      const total = add(data, reg);
+      model.zeroGrad();
+      total.backward();
+      losses.push(total.data);
+      if (k < steps - 1) for (const p of model.parameters()) p.data -= (1.0 - (0.9 * k) / 100) * p.grad;
+    }
+    return { losses, data: model.parameters().map((p) => p.data), grads: model.parameters().map((p) => p.grad) };
+  }
+
+  it("give the chain's losses, weights and gradients bit for bit", () => {
+    const fused = train(true, 12);
+    const chain = train(false, 12);
+    expect(fused.losses[0]).toBe(0.8958441028683222);
+    expect(fused.losses[10]).toBe(chain.losses[10]);
+    expect(fused.losses).toEqual(chain.losses);
+    expect(fused.data).toEqual(chain.data);
+    expect(fused.grads).toEqual(chain.grads);
+    expect(fused.grads.every((g, i) => Object.is(g, chain.grads[i]))).toBe(true);
+  });
+
+  it("a fused neuron is one dot node over its weights, inputs and bias; the chain is * and +", () => {
+    random.seed(1337);
+    const n = new Neuron(2);
+    const x = new Value(1.0);
+    const out = n([x, -2.0]);
+    expect(out.op).toBe("ReLU");
+    const act = out.children[0];
+    expect(act.op).toBe("dot");
+    const kids = act.children;
+    expect(kids).toHaveLength(5);
+    expect(kids.slice(0, 2)).toEqual([...n.w]);
+    expect(kids[0]).toBe(n.w[0]);
+    expect(kids[2]).toBe(x);
+    expect(kids[3].data).toBe(-2);
+    expect(kids[4]).toBe(n.b);
+    expect(out.data).toBe(0.102443419482938);
+    random.seed(1337);
+    const chained = new Neuron(2, { fused: false })([1.0, -2.0]);
+    expect(chained.data).toBe(out.data);
+    expect(chained.children[0].op).toBe("+");
+    expect(chained.children[0].children[1].op).toBe("*");
+  });
+
+  it("the weights cannot be replaced (a dot node keeps the array); their numbers can change", () => {
+    const n = new Neuron(3);
+    expect(Object.isFrozen(n.w)).toBe(true);
+    expect(() => {
+      (n.w as Value[])[0] = new Value(1);
+    }).toThrow(TypeError);
+    n.w[0].data = 0.5;
+    expect(n([2, 0, 0]).data).toBe(1);
+  });
+
+  it("the lecture preset builds the chain", () => {
+    expect(lecture.fused).toBe(false);
+    random.seed(1337);
+    const y = new MLP(3, [4, 4, 1], lecture)([2.0, 3.0, -1.0]) as Value;
+    expect(y.children[0].op).toBe("+");
   });
 });
