@@ -169,6 +169,21 @@ export function consumerProject(name: string, tools: readonly string[]): string 
   return dir;
 }
 
+/**
+ * A fresh project folder where `npm install` (offline) put the packed package and `specs`: npm's
+ * own resolution, for the tests that change what they installed (ts-patch install patches
+ * typescript) or measure it.
+ */
+export function installedProject(name: string, specs: readonly string[] = []): string {
+  const tgz = packedTarball();
+  const projects = join(privateRoot(), "projects");
+  mkdirSync(projects, { recursive: true });
+  const dir = mkdtempSync(join(projects, `${name}-`));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name, version: "1.0.0", private: true, type: "module" }, null, 2));
+  npmInstall(dir, [tgz, ...specs], ["-E"]);
+  return dir;
+}
+
 /** Removes the project folders older than a day (a run that was killed leaves its own). */
 export function pruneProjects(): void {
   const projects = join(privateRoot(), "projects");
