@@ -1,9 +1,9 @@
-// Each bundler plugin and Bun, as a user gets them: the packed package in a throwaway project
-// (consumer.helpers.ts) with the tool, configured as its documentation shows. The same program,
-// written with operators over three modules (one of which never imports micrograd-ts: every
-// project file is rewritten by default), is built by each tool and run, and must print what
-// the same computation written with method calls prints. A dependency in node_modules must come
-// out as written.
+// Each bundler plugin, Bun, Deno and tsx, as a user gets them: the packed package in a throwaway
+// project (consumer.helpers.ts) with the tool, configured as docs/bundlers.md shows. The same
+// program, written with operators over three modules (one of which never imports micrograd-ts:
+// every project file is rewritten by default), is built by each tool and run, and must print
+// what the same computation written with method calls prints. A dependency in node_modules must
+// come out as written.
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -41,6 +41,34 @@ out.backward();
 let loss = (o - 1) ** 2;
 loss += 0;
 console.log(o.data, out.data, xs[0]!.grad, ws[0]!.grad, loss.data, accumulate([1, 2, 3]));
+`;
+
+// The same for tspc, which needs types where the Babel path needs none (the helper's operands
+// are known to be Values or numbers, which tspc dispatches as the Babel path does).
+const TYPED_MAIN = `import { Value } from "micrograd-ts";
+import { k, neuron } from "./model.js";
+const double = (x: Value | number) => x * 2;
+const xs = [new Value(2), new Value(0)];
+const ws = [new Value(-3), new Value(1)];
+const b = new Value(6.8813735870195432);
+const o = neuron(xs, ws, b);
+const out = double(o) + (0 + o / 2 + xs[0]! / 2 + 1 / 2) * k;
+out.backward();
+let loss = (o - 1) ** 2;
+loss += 0;
+console.log(o.data, out.data, xs[0]!.grad, ws[0]!.grad, loss.data, 0 + 1 / 2 + 2 / 2 + 3 / 2);
+`;
+
+// The same with method calls, for runtimes that run TypeScript without any transform (Deno).
+const METHODS = `import { Value } from "micrograd-ts";
+const xs = [new Value(2), new Value(0)];
+const ws = [new Value(-3), new Value(1)];
+const o = new Value(6.8813735870195432).add(xs[0]!.mul(ws[0]!)).add(xs[1]!.mul(ws[1]!)).tanh();
+const total = new Value(0).add(o.div(2)).add(xs[0]!.div(2)).add(1 / 2);
+const out = o.mul(2).add(total.mul(6));
+out.backward();
+const loss = o.sub(1).pow(2).add(0);
+console.log(o.data, out.data, xs[0]!.grad, ws[0]!.grad, loss.data, 0 + 1 / 2 + 2 / 2 + 3 / 2);
 `;
 
 /** The same program with method calls, on this repository's runtime: what every build must print. */
@@ -181,8 +209,11 @@ function keepsDependency(file: string): void {
 
 describe("the bundler plugins and Bun, from the packed package", () => {
   beforeAll(() => {
-    dir = consumerProject("bundlers", ["unplugin", "@babel/core", "@babel/helper-module-imports", "@babel/preset-typescript", "vite", "rollup", "rolldown", "webpack", "@rspack/core", "esbuild", "bun"]);
+    dir = consumerProject("bundlers", ["unplugin", "@babel/core", "@babel/helper-module-imports", "@babel/preset-typescript", "vite", "rollup", "rolldown", "webpack", "@rspack/core", "esbuild", "bun", "deno", "tsx", "typescript", "ts-patch"]);
+    // Deno resolves npm: specifiers through the dependencies package.json declares
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bundlers", private: true, type: "module", dependencies: { "micrograd-ts": "*" } }));
     mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "src/methods.ts"), METHODS);
     writeFileSync(join(dir, "src/model.ts"), MODEL);
     writeFileSync(join(dir, "src/helper.ts"), HELPER);
     writeFileSync(join(dir, "src/main.ts"), MAIN);
@@ -190,6 +221,7 @@ describe("the bundler plugins and Bun, from the packed package", () => {
     mkdirSync(join(dir, "node_modules/numlib"));
     writeFileSync(join(dir, "node_modules/numlib/package.json"), JSON.stringify({ name: "numlib", version: "1.0.0", type: "module", exports: "./index.js" }));
     writeFileSync(join(dir, "node_modules/numlib/index.js"), 'import "micrograd-ts";\nexport const scale = (x) => x * 3;\n');
+    writeFileSync(join(dir, "node_modules/numlib/index.d.ts"), "export declare const scale: (x: number) => number;\n");
     for (const [name, text] of Object.entries(CONFIGS)) writeFileSync(join(dir, name), text);
   }, 600_000);
 
@@ -244,5 +276,34 @@ describe("the bundler plugins and Bun, from the packed package", () => {
 
   test("bun --preload micrograd-ts/bun runs the .ts program", () => {
     expect(sh(join(dir, "node_modules/bun/bin/bun.exe"), ["--preload", "micrograd-ts/bun", "src/main.ts"])).toBe(line);
+  });
+
+  const deno = (args: string[]) => sh(join(dir, "node_modules/deno/deno"), ["run", "--allow-read", "--allow-env", ...args]);
+
+  test("Deno runs the method-call version as it is", () => {
+    expect(deno(["src/methods.ts"])).toBe(line);
+  });
+
+  test("Deno runs what tspc compiled", () => {
+    mkdirSync(join(dir, "typed"));
+    writeFileSync(join(dir, "typed/model.ts"), MODEL);
+    writeFileSync(join(dir, "typed/main.ts"), TYPED_MAIN);
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "es2022", module: "nodenext", strict: true, skipLibCheck: true, types: [], rootDir: "typed", outDir: "build/tspc", plugins: [{ transform: "micrograd-ts/transformer", transformProgram: true }] }, include: ["typed"] }));
+    expect(sh(process.execPath, ["node_modules/ts-patch/bin/tspc.js"])).toBe("");
+    expect(deno(["build/tspc/main.js"])).toBe(line);
+  });
+
+  test("deno run --preload npm:micrograd-ts/deno runs the .ts program (--sloppy-imports for ./model.js)", () => {
+    expect(deno(["--sloppy-imports", "--preload", "npm:micrograd-ts/deno", "src/main.ts"])).toBe(line);
+  });
+
+  test("tsx --import micrograd-ts/register runs the .ts program", () => {
+    // the loader rewrites the files that import micrograd-ts (the helper says "use micrograd")
+    writeFileSync(join(dir, "src/helper.ts"), `"use micrograd";\n${HELPER}`);
+    try {
+      expect(sh(process.execPath, ["node_modules/tsx/dist/cli.mjs", "--import", "micrograd-ts/register", "src/main.ts"])).toBe(line);
+    } finally {
+      writeFileSync(join(dir, "src/helper.ts"), HELPER);
+    }
   });
 });

@@ -53,40 +53,64 @@ function parserPlugins(filename: string, legacyDecorators: boolean): unknown[] {
   ];
 }
 
+type Babel = typeof import("@babel/core");
+type Plugin = (typeof import("./babel/index.js"))["default"];
+
+/** Babel's options for one file; the preset is passed by path (see below). */
+function babelOptions(options: CompileOptions, plugin: Plugin, preset: string | null, legacyDecorators: boolean): import("@babel/core").TransformOptions {
+  return {
+    filename: options.filename,
+    cwd: options.cwd,
+    babelrc: false,
+    configFile: false,
+    sourceType: options.sourceType,
+    sourceMaps: options.sourceMaps,
+    sourceFileName: basename(options.filename),
+    // Babel would colour a syntax error's code frame whenever it guesses a colour terminal
+    // (CI=true makes it guess so), and the escapes would end up in logs.
+    highlightCode: false,
+    parserOpts: { plugins: parserPlugins(options.filename, legacyDecorators) as never },
+    presets: preset ? [[preset, { allowDeclareFields: true }]] : [],
+    plugins: [[plugin, options.plugin]],
+  };
+}
+
+// By path, resolved from this package: Babel would look a bare name up from cwd, where the
+// preset need not be installed (a script run from another folder).
+const presetFor = (options: CompileOptions) => (options.stripTypes && TYPESCRIPT.test(options.filename) ? require.resolve("@babel/preset-typescript") : null);
+
+const result = (r: import("@babel/core").BabelFileResult | null): Compiled => ({ code: r!.code!, map: (r!.map as object | null | undefined) ?? null });
+
+/** Parsing failed on a decorator: the file may use TypeScript's older decorators (tried second). */
+const decoratorError = (error: unknown) => /decorat/i.test(String((error as Error)?.message));
+
 export async function compile(source: string, options: CompileOptions): Promise<Compiled> {
-  const [babel, { default: plugin }] = await Promise.all([
+  const [babel, { default: plugin }, preset] = await Promise.all([
     importPeer("@babel/core", options.feature, () => import("@babel/core"), BABEL),
     importPeer("@babel/helper-module-imports", options.feature, () => import("./babel/index.js"), BABEL),
+    importPeer("@babel/preset-typescript", options.feature, async () => presetFor(options), BABEL),
   ]);
-  // By path, resolved from this package: Babel would look a bare name up from cwd, where the
-  // preset need not be installed (a script run from another folder).
-  const preset = options.stripTypes && TYPESCRIPT.test(options.filename) ? await importPeer("@babel/preset-typescript", options.feature, async () => require.resolve("@babel/preset-typescript"), BABEL) : null;
-  const run = (legacyDecorators: boolean) =>
-    babel.transformAsync(source, {
-      filename: options.filename,
-      cwd: options.cwd,
-      babelrc: false,
-      configFile: false,
-      sourceType: options.sourceType,
-      sourceMaps: options.sourceMaps,
-      sourceFileName: basename(options.filename),
-      // Babel would colour a syntax error's code frame whenever it guesses a colour terminal
-      // (CI=true makes it guess so), and the escapes would end up in logs.
-      highlightCode: false,
-      parserOpts: { plugins: parserPlugins(options.filename, legacyDecorators) as never },
-      presets: preset ? [[preset, { allowDeclareFields: true }]] : [],
-      plugins: [[plugin, options.plugin]],
-    });
-  let result;
   try {
-    result = await run(false);
+    return result(await babel.transformAsync(source, babelOptions(options, plugin, preset, false)));
   } catch (error) {
-    if (!/decorat/i.test(String((error as Error)?.message))) throw sourceError(error, options.filename);
-    result = await run(true).catch(() => {
-      throw sourceError(error, options.filename);
-    });
+    if (!decoratorError(error)) throw sourceError(error, options.filename);
+    return result(await babel.transformAsync(source, babelOptions(options, plugin, preset, true)).catch(() => Promise.reject(sourceError(error, options.filename))));
   }
-  return { code: result!.code!, map: (result!.map as object | null | undefined) ?? null };
+}
+
+/** The same, synchronously, with Babel and the plugin already loaded (for synchronous module hooks). */
+export function compileSync(source: string, options: CompileOptions, babel: Babel, plugin: Plugin): Compiled {
+  const preset = presetFor(options);
+  try {
+    return result(babel.transformSync(source, babelOptions(options, plugin, preset, false)));
+  } catch (error) {
+    if (!decoratorError(error)) throw sourceError(error, options.filename);
+    try {
+      return result(babel.transformSync(source, babelOptions(options, plugin, preset, true)));
+    } catch {
+      throw sourceError(error, options.filename);
+    }
+  }
 }
 
 /**

@@ -5,6 +5,10 @@
 import * as nodeModule from "node:module";
 import { checkBabel } from "../compile.js";
 
+if ("Deno" in globalThis) {
+  // Deno has module.register, but it does nothing there: the program would run untransformed.
+  throw new Error("micrograd-ts/register is for Node; under Deno use: deno run --allow-read --allow-env --preload npm:micrograd-ts/deno app.ts");
+}
 const register = (nodeModule as { register?: (specifier: string, parentURL: string) => void }).register;
 if (typeof register !== "function") {
   throw new Error(`micrograd-ts/register needs Node 20.19 or newer; this is Node ${process.versions.node}, which has no module.register`);
