@@ -141,27 +141,6 @@ export default {
   plugins: [micrograd()],
 };
 `,
-  // webpack and Rspack through their Node APIs (their CLIs are separate packages)
-  "build-webpack.mjs": `import webpack from "webpack";
-import config from "./webpack.config.mjs";
-
-webpack(config, (error, stats) => {
-  if (error || stats.hasErrors()) {
-    console.error(error ?? stats.toString("errors-only"));
-    process.exit(1);
-  }
-});
-`,
-  "build-rspack.mjs": `import { rspack } from "@rspack/core";
-import config from "./rspack.config.mjs";
-
-rspack(config, (error, stats) => {
-  if (error || stats.hasErrors()) {
-    console.error(error ?? stats.toString("errors-only"));
-    process.exit(1);
-  }
-});
-`,
   "build-esbuild.mjs": `import { build } from "esbuild";
 import micrograd from "micrograd-ts/esbuild";
 
@@ -209,7 +188,7 @@ function keepsDependency(file: string): void {
 
 describe("the bundler plugins and Bun, from the packed package", () => {
   beforeAll(() => {
-    dir = consumerProject("bundlers", ["unplugin", "@babel/core", "@babel/helper-module-imports", "@babel/preset-typescript", "vite", "rollup", "rolldown", "webpack", "@rspack/core", "esbuild", "bun", "deno", "tsx", "typescript", "ts-patch"]);
+    dir = consumerProject("bundlers", ["unplugin", "@babel/core", "@babel/helper-module-imports", "@babel/preset-typescript", "vite", "rollup", "rolldown", "webpack", "webpack-cli", "@rspack/core", "@rspack/cli", "esbuild", "bun", "deno", "tsx", "typescript", "ts-patch"]);
     // Deno resolves npm: specifiers through the dependencies package.json declares
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bundlers", private: true, type: "module", dependencies: { "micrograd-ts": "*" } }));
     mkdirSync(join(dir, "src"));
@@ -250,14 +229,14 @@ describe("the bundler plugins and Bun, from the packed package", () => {
     keepsDependency("build/rolldown/main.js");
   });
 
-  test("webpack, with stripTypes (no TypeScript loader)", () => {
-    sh(process.execPath, ["build-webpack.mjs"]);
+  test("webpack: webpack --config webpack.config.mjs, with stripTypes (no TypeScript loader)", () => {
+    sh(process.execPath, ["node_modules/webpack-cli/bin/cli.js", "--config", "webpack.config.mjs"]);
     expect(runBuilt("build/webpack/main.cjs")).toBe(line);
     keepsDependency("build/webpack/main.cjs");
   });
 
-  test("Rspack, with its builtin:swc-loader for TypeScript", () => {
-    sh(process.execPath, ["build-rspack.mjs"]);
+  test("Rspack: rspack build --config rspack.config.mjs, with its builtin:swc-loader for TypeScript", () => {
+    sh(process.execPath, ["node_modules/@rspack/cli/bin/rspack.js", "build", "--config", "rspack.config.mjs"]);
     expect(runBuilt("build/rspack/main.cjs")).toBe(line);
     keepsDependency("build/rspack/main.cjs");
   });
