@@ -6,7 +6,7 @@ import { runWorker } from "./lib/spawn.mjs";
 import { loadavg } from "node:os";
 import { median, runtimeEntry } from "./lib/runtime.mjs";
 
-/** demo.ipynb's printed losses at steps 0, 1, 2 and 10 (REFERENCE.md). */
+/** demo.ipynb's printed losses at steps 0, 1, 2 and 10 (docs/reference-figures.md). */
 const DEMO_LOSS = { 0: 0.8958441028683222, 1: 1.7235905336972022, 2: 0.7429006313851131, 10: 0.24507023853658053 };
 
 /** With the real moons, the engine's steps are micrograd's demo: its losses, to the last digits. */
@@ -27,7 +27,7 @@ function demoCheck(r, smoke) {
   ];
 }
 
-/** The Python original's time per step of this demo on these machines (REFERENCE.md). */
+/** The Python original's time per step of this demo on these machines (docs/reference-figures.md). */
 const PYTHON_MS = 1930;
 
 export async function run({ smoke = false } = {}) {

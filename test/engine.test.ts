@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { walkthrough } from "./draw.helpers.ts";
 import { Value, add, sub, mul, div, neg, pow, exp, log, tanh, relu, sigmoid, gradcheck, topologicalOrder } from "micrograd-ts";
 
-describe("the walkthrough expression (REFERENCE: labels a..L)", () => {
+describe("the walkthrough expression (docs/reference-figures.md: labels a..L)", () => {
   const build = walkthrough;
 
   it("computes data and grads", () => {
@@ -66,7 +66,7 @@ describe("the walkthrough expression (REFERENCE: labels a..L)", () => {
   });
 });
 
-describe("the neuron (REFERENCE)", () => {
+describe("the neuron (docs/reference-figures.md)", () => {
   function inputs() {
     return {
       x1: new Value(2.0, { label: "x1" }), x2: new Value(0.0, { label: "x2" }),
@@ -116,7 +116,7 @@ describe("the neuron (REFERENCE)", () => {
   });
 });
 
-describe("reuse and accumulation (REFERENCE)", () => {
+describe("reuse and accumulation (docs/reference-figures.md)", () => {
   it("b = a + a", () => {
     const a = new Value(3.0);
     const b = a.add(a);
@@ -154,7 +154,7 @@ describe("reuse and accumulation (REFERENCE)", () => {
   });
 });
 
-describe("micrograd's test programs (REFERENCE)", () => {
+describe("micrograd's test programs (docs/reference-figures.md)", () => {
   it("README program", () => {
     const a = new Value(-4.0);
     const b = new Value(2.0);
