@@ -108,6 +108,7 @@ function packageFolder(): string {
   run(process.execPath, ["scripts/build.mjs"], building);
   rmSync(join(building, "node_modules"));
   renameSync(building, staging);
+  pruneOld("staging-", 2);
   return staging;
 }
 

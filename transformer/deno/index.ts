@@ -1,6 +1,7 @@
 // micrograd-ts/deno: operators on Values under Deno, with no build step.
 //
-//   deno run --allow-read --allow-env --preload npm:micrograd-ts/deno app.ts
+//   deno run --allow-read --allow-env --preload preload.ts app.ts     (preload.ts: import "micrograd-ts/deno";)
+//   deno run --allow-read --allow-env --preload npm:micrograd-ts/deno app.ts   (installed from the registry)
 //
 // Deno runs TypeScript itself and has no plugin API, but it implements Node's synchronous
 // module hooks (module.registerHooks). This preload registers a `load` hook that compiles each
