@@ -37,7 +37,7 @@ const ELSEWHERE: Record<string, string> = {
 
 const SHELLS = new Set(["sh", "bash", "shell"]);
 /** Commands that would change this repository (its node_modules, dist/, package files). */
-const CHANGES_REPO = /^(npm (ci|install|i|pack|publish|update|uninstall|link)|npm run (build|prepare))\b/;
+const CHANGES_REPO = /^(npm (ci|install|i|pack|publish|update|uninstall|link)|npm run (build|prepare))(\s|$)/;
 
 interface Block {
   doc: string;
