@@ -69,7 +69,7 @@ describe("a feature whose optional peer is missing names the npm install line", 
   test("PNG output needs @resvg/resvg-js", () => {
     const r = run('import { Value, drawDot } from "micrograd-ts";\nawait drawDot(new Value(1)).save("one.png");\n');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("MissingPeerError: PNG output (svgToPng) needs @resvg/resvg-js, an optional peer dependency of micrograd-ts that is not installed. Install with:\n\n  npm install @resvg/resvg-js@2\n");
+    expect(r.stderr).toContain("MissingPeerError: save(\"one.png\") needs @resvg/resvg-js, an optional peer dependency of micrograd-ts that is not installed. Install with:\n\n  npm install @resvg/resvg-js@2\n");
   });
 
   test("the decision-boundary plot needs vega", () => {
