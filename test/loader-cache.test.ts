@@ -366,6 +366,7 @@ describe("the key covers the whole toolchain", () => {
     }
     const own = join(scratch, "micrograd-ts");
     cpSync(join(ROOT, "dist", "transformer"), join(own, "dist", "transformer"), { recursive: true });
+    cpSync(join(ROOT, "dist", "node"), join(own, "dist", "node"), { recursive: true }); // the optional-peer checks (node/peers.ts)
     cpSync(join(ROOT, "package.json"), join(own, "package.json"));
     const register = join(own, "dist/transformer/node/register.js");
 
