@@ -6,7 +6,7 @@
 //   node bench/run.mjs --markdown      the table as Markdown (for BENCHMARKS.md); --json for the raw rows
 //
 // A module is bench/<name>.mjs exporting `run({ smoke })`, which resolves to rows
-// { bench, metric, value, unit, target?, ok?, note? } (see the team's CONTRACTS.md). The
+// { bench, metric, value, unit, target?, ok?, note? } (formatted by formatValue below). The
 // engine's own benchmarks come first, then the others' (build-cost, dispatch, editor, ...)
 // in name order; a module that is not there yet is simply not run.
 

@@ -13,7 +13,7 @@ import { demoData } from "./lib/moons.mjs";
 import { median, runtimeEntry } from "./lib/runtime.mjs";
 import { runWorker } from "./lib/spawn.mjs";
 
-/** demo.ipynb's printed losses at steps 0, 1, 2 and 10 (REFERENCE.md). */
+/** demo.ipynb's printed losses at steps 0, 1, 2 and 10 (docs/reference-figures.md). */
 const DEMO_LOSS = { 0: 0.8958441028683222, 1: 1.7235905336972022, 2: 0.7429006313851131, 10: 0.24507023853658053 };
 
 /** The sizes: [h1, h2, points, rounds, warm-up steps, timed steps, other modes]. */

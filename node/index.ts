@@ -1,11 +1,12 @@
 // micrograd-ts/node: what needs Node (files, the PNG rasteriser), kept out of the browser-safe
 // runtime. drawing.save(path) loads this module on demand; importing it yourself works too.
+// The rasteriser, @resvg/resvg-js, is an optional peer dependency loaded for the first PNG
+// (here, the one place it is loaded).
 
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
-// The one place the PNG rasteriser is loaded.
-import { Resvg, renderAsync } from "@resvg/resvg-js";
 import { checkBound, describe } from "../runtime/draw.js";
+import { importPeer } from "./peers.js";
 
 /** What saveDrawing needs of a drawing (the Drawing that drawDot returns). */
 export interface DrawingLike {
@@ -77,8 +78,9 @@ export function svgToPng(svg: string, options: PngOptions = {}): Promise<Buffer>
 /** @internal svgToPng, its errors starting with `who` (what the user called). */
 export async function pngOf(svg: string, options: PngOptions, who: string): Promise<Buffer> {
   const { scale, maxSide, maxPixels } = checkPngOptions(options, who);
-  checkRasterSize(svg, scale, maxSide, maxPixels, who);
-  const image = await renderAsync(svg.replaceAll(GRAPHVIZ_FONT, PNG_FONT), {
+  const resvg = await importPeer("@resvg/resvg-js", who, () => import("@resvg/resvg-js"));
+  checkRasterSize(resvg.Resvg, svg, scale, maxSide, maxPixels, who);
+  const image = await resvg.renderAsync(svg.replaceAll(GRAPHVIZ_FONT, PNG_FONT), {
     background: "white",
     fitTo: { mode: "zoom", value: scale },
     font: { loadSystemFonts: true },
@@ -103,7 +105,7 @@ function checkPngOptions(options: PngOptions, who = "svgToPng"): Required<PngOpt
 }
 
 /** Throws when the PNG of `svg` at `scale` would be larger than the bounds, before any pixel is drawn. */
-function checkRasterSize(svg: string, scale: number, maxSide: number, maxPixels: number, who: string): void {
+function checkRasterSize(Resvg: typeof import("@resvg/resvg-js").Resvg, svg: string, scale: number, maxSide: number, maxPixels: number, who: string): void {
   const fits = (w: number, h: number) => w <= maxSide && h <= maxSide && w * h <= maxPixels;
   // Parsing without fonts is quick (text is skipped). resvg reports the size rounded to whole
   // pixels, and makes the PNG round(exact size x scale): what surely fits needs no more.

@@ -8,15 +8,12 @@
 //   built file runs and carries a source map into the .ts files;
 // - vitest with the same plugin runs a test written with operators.
 
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Value } from "micrograd-ts";
-import { ensureBuilt, ROOT } from "./transformer-babel.helpers.ts";
-
-const version = (pkg: string) => JSON.parse(readFileSync(join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version as string;
+import { consumerProject } from "./consumer.helpers.ts";
 
 const MODEL = `import { Value } from "micrograd-ts";
 export function neuron(xs: Value[], ws: Value[], b: Value): Value {
@@ -77,17 +74,8 @@ describe("a throwaway project with the packed package: Babel (Jest), the loader,
   const want = expected();
   const line = `${want.o} ${want.x0} ${want.w0} ${want.loss}\n`;
 
-  beforeAll(async () => {
-    await ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), "mg-consumer-babel-"));
-    execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-    const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer-babel", version: "1.0.0", private: true, type: "module" }));
-    const deps = ["jest", "babel-jest", "vite", "vitest", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"].map((p) => `${p}@${version(p)}`);
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "-E", `./${tgz}`, ...deps], {
-      cwd: dir,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+  beforeAll(() => {
+    dir = consumerProject("babel", ["jest", "babel-jest", "vite", "vitest", "unplugin", "@babel/core", "@babel/helper-module-imports", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"]);
     mkdirSync(join(dir, "src"));
     mkdirSync(join(dir, "test"));
     writeFileSync(join(dir, "src/model.ts"), MODEL);
@@ -102,13 +90,13 @@ describe("a throwaway project with the packed package: Babel (Jest), the loader,
     writeFileSync(join(dir, "vitest/model.test.ts"), 'import { expect, test } from "vitest";\n' + JEST_TEST.replace("EXPECTED", JSON.stringify([want.o, -3 * (1 - want.o ** 2), 2 * (1 - want.o ** 2)])).replace('"../src/model"', '"../src/model.js"').replace("test/model.test.ts:13:18", "vitest/model.test.ts:14:18"));
     writeFileSync(
       join(dir, "vitest.config.mjs"),
-      'import { defineConfig } from "vitest/config";\nimport { micrograd } from "micrograd-ts/vite";\n\nexport default defineConfig({\n  plugins: [micrograd()],\n  test: { include: ["vitest/**/*.test.ts"] },\n});\n',
+      'import { defineConfig } from "vitest/config";\nimport micrograd from "micrograd-ts/vite";\n\nexport default defineConfig({\n  plugins: [micrograd()],\n  test: { include: ["vitest/**/*.test.ts"] },\n});\n',
     );
     writeFileSync(
       join(dir, "vite.config.mjs"),
-      'import { defineConfig } from "vite";\nimport { micrograd } from "micrograd-ts/vite";\n\nexport default defineConfig({\n  plugins: [micrograd()],\n  build: { ssr: "src/main.ts", outDir: "build", sourcemap: true },\n});\n',
+      'import { defineConfig } from "vite";\nimport micrograd from "micrograd-ts/vite";\n\nexport default defineConfig({\n  plugins: [micrograd()],\n  build: { ssr: "src/main.ts", outDir: "build", sourcemap: true },\n});\n',
     );
-  }, 300_000);
+  }, 600_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -1,18 +1,16 @@
-// The transformer as a user gets it: `npm pack` this package, install the tarball in a throwaway
-// project with typescript and ts-patch, and build with the real `tspc` (ts-patch requires the
+// The transformer as a user gets it: the packed package installed by npm in a throwaway project
+// with typescript and ts-patch (consumer.helpers.ts), and builds with the real `tspc` (ts-patch requires the
 // CommonJS build through the package's exports). Also: tsc after `ts-patch install`, --incremental,
 // -b and --watch, the diagnostics printed for an unsupported operator, and this repository's own
 // examples compiled by tspc through the self-reference "micrograd-ts".
 
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { installedProject, installedVersion } from "./consumer.helpers.ts";
 import { ensureDist, ROOT, scratchDir } from "./transformer-ts.helpers.ts";
-
-const TS_VERSION = JSON.parse(readFileSync(join(ROOT, "node_modules/typescript/package.json"), "utf8")).version as string;
-const TSP_VERSION = JSON.parse(readFileSync(join(ROOT, "node_modules/ts-patch/package.json"), "utf8")).version as string;
 
 const MODEL = `import { Value } from "micrograd-ts";
 export function neuron(x: Value[], w: Value[], b: Value) {
@@ -77,22 +75,13 @@ const tspc = (...args: string[]): string[] => ["node_modules/ts-patch/bin/tspc.j
 
 describe("a throwaway project that installed the packed package", () => {
   beforeAll(() => {
-    ensureDist();
-    dir = mkdtempSync(join(tmpdir(), "mg-consumer-"));
-    execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
-    const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
-    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true, type: "module" }));
-    execFileSync(
-      "npm",
-      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "-E", `./${tgz}`, `typescript@${TS_VERSION}`, `ts-patch@${TSP_VERSION}`],
-      { cwd: dir, stdio: ["ignore", "ignore", "inherit"] },
-    );
+    dir = installedProject("tspc", [`typescript@${installedVersion("typescript")}`, `ts-patch@${installedVersion("ts-patch")}`]);
     mkdirSync(join(dir, "src"));
     writeFileSync(join(dir, "src/model.ts"), MODEL);
     writeFileSync(join(dir, "src/main.ts"), MAIN);
     writeFileSync(join(dir, "src/plain.ts"), PLAIN);
     writeFileSync(join(dir, "tsconfig.json"), tsconfig());
-  }, 180_000);
+  }, 600_000);
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -109,6 +98,31 @@ describe("a throwaway project that installed the packed package", () => {
     // the source map points into the file as written, on the same lines
     const map = JSON.parse(readFileSync(join(dir, "dist/model.js.map"), "utf8"));
     expect(map.sources).toEqual(["../src/model.ts"]);
+  });
+
+  test("the published types offer Value's members, not the engine's internal fields; the brand stays", () => {
+    const dts = readFileSync(join(dir, "node_modules/micrograd-ts/dist/runtime/engine.d.ts"), "utf8");
+    // the transformers and the editor plugin recognise a Value by its brand, in the user's program too
+    expect(dts).toContain("readonly [VALUE_BRAND]: true;");
+    expect(dts).toContain("export declare const VALUE_BRAND: unique symbol;");
+    const ts = createRequire(join(dir, "package.json"))("typescript") as typeof import("typescript");
+    const file = join(dir, "src/completions.ts");
+    const text = 'import { Value } from "micrograd-ts";\nconst a = new Value(2);\na.';
+    const service = ts.createLanguageService({
+      getCompilationSettings: () => ({ module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, types: [] }),
+      getScriptFileNames: () => [file],
+      getScriptVersion: () => "1",
+      getScriptSnapshot: (name) => (name === file ? ts.ScriptSnapshot.fromString(text) : existsSync(name) ? ts.ScriptSnapshot.fromString(readFileSync(name, "utf8")) : undefined),
+      getCurrentDirectory: () => dir,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: ts.sys.fileExists,
+      readFile: ts.sys.readFile,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+    });
+    const names = service.getCompletionsAtPosition(file, text.length, {})!.entries.map((e) => e.name);
+    expect(names).toEqual(expect.arrayContaining(["backward", "data", "grad", "label", "tanh", "exp", "relu", "children", "op"]));
+    expect(names.filter((n) => ["_a", "_b", "_code", "_page"].includes(n))).toEqual([]);
   });
 
   test("a file without Value arithmetic is emitted exactly as plain tsc emits it", () => {

@@ -21,7 +21,7 @@ function ulps(a: number, b: number): number {
   return Number(d < 0n ? -d : d);
 }
 
-describe("makeMoons: sklearn's make_moons on numpy's legacy RandomState (REFERENCE)", () => {
+describe("makeMoons: sklearn's make_moons on numpy's legacy RandomState (docs/reference-figures.md)", () => {
   it("micrograd's demo data: seed 1337, 100 points, noise 0.1", () => {
     const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337 });
     expect(X).toHaveLength(100);

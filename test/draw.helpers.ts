@@ -1,7 +1,7 @@
 // Shared by the drawDot and engine tests.
 import { Value } from "micrograd-ts";
 
-/** The lecture's expression, labels a..L (../shared/REFERENCE.md). */
+/** The lecture's expression, labels a..L (docs/reference-figures.md). */
 export function walkthrough() {
   const a = new Value(2.0, { label: "a" });
   const b = new Value(-3.0, { label: "b" });

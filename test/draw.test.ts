@@ -34,7 +34,7 @@ function expectWellFormed(svg: string): void {
 }
 
 describe("the walkthrough graph", () => {
-  test("its DOT text after backward is the expected file, with REFERENCE.md's grads", () => {
+  test("its DOT text after backward is the expected file, with the reference figures' grads", () => {
     const { L } = walkthrough();
     L.backward();
     const dot = drawDot(L).toDot();

@@ -3,7 +3,7 @@ import { walkthrough } from "./draw.helpers.ts";
 import fc from "fast-check";
 import { Value, add, sub, mul, div, neg, pow, exp, log, tanh, relu, sigmoid, gradcheck, topologicalOrder, dot, sumOf, sum, drawDot } from "micrograd-ts";
 
-describe("the walkthrough expression (REFERENCE: labels a..L)", () => {
+describe("the walkthrough expression (docs/reference-figures.md: labels a..L)", () => {
   const build = walkthrough;
 
   it("computes data and grads", () => {
@@ -67,7 +67,7 @@ describe("the walkthrough expression (REFERENCE: labels a..L)", () => {
   });
 });
 
-describe("the neuron (REFERENCE)", () => {
+describe("the neuron (docs/reference-figures.md)", () => {
   function inputs() {
     return {
       x1: new Value(2.0, { label: "x1" }), x2: new Value(0.0, { label: "x2" }),
@@ -117,7 +117,7 @@ describe("the neuron (REFERENCE)", () => {
   });
 });
 
-describe("reuse and accumulation (REFERENCE)", () => {
+describe("reuse and accumulation (docs/reference-figures.md)", () => {
   it("b = a + a", () => {
     const a = new Value(3.0);
     const b = a.add(a);
@@ -155,7 +155,7 @@ describe("reuse and accumulation (REFERENCE)", () => {
   });
 });
 
-describe("micrograd's test programs (REFERENCE)", () => {
+describe("micrograd's test programs (docs/reference-figures.md)", () => {
   it("README program", () => {
     const a = new Value(-4.0);
     const b = new Value(2.0);

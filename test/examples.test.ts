@@ -1,6 +1,6 @@
 // Every example runs two ways — through the Node loader (`node --import micrograd-ts/register`)
 // and compiled by tspc with the TypeScript transformer — and prints exactly its expected output
-// (examples/expected/<name>.txt). The figures of ../shared/REFERENCE.md that an example prints
+// (examples/expected/<name>.txt). The figures of docs/reference-figures.md that an example prints
 // are asserted by name as well.
 
 import { execFileSync, spawnSync } from "node:child_process";
@@ -49,7 +49,7 @@ describe.each(EXAMPLES)("examples/%s.ts", (name) => {
   });
 });
 
-describe("the figures of REFERENCE.md that the examples print", () => {
+describe("the figures of docs/reference-figures.md that the examples print", () => {
   it("walkthrough: d, its children and op, L", () => {
     const text = expected("walkthrough");
     expect(text).toContain("Value(data=4.0, grad=0.0)\n[Value(data=-6.0, grad=0.0), Value(data=10.0, grad=0.0)]\n+\n");

@@ -368,6 +368,7 @@ describe("the key covers the whole toolchain", () => {
     cpSync(join(ROOT, "dist", "transformer"), join(own, "dist", "transformer"), { recursive: true });
     // the operator table reads the runtime's messages (runtime/messages.ts)
     cpSync(join(ROOT, "dist", "runtime"), join(own, "dist", "runtime"), { recursive: true });
+    cpSync(join(ROOT, "dist", "node"), join(own, "dist", "node"), { recursive: true }); // the optional-peer checks (node/peers.ts)
     cpSync(join(ROOT, "package.json"), join(own, "package.json"));
     const register = join(own, "dist/transformer/node/register.js");
 

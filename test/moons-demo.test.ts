@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { pyRepr } from "micrograd-ts";
 import { moonsDemo } from "../examples/moons.ts";
 
-// micrograd's demo.ipynb (REFERENCE): step, loss, printed accuracy.
+// micrograd's demo.ipynb (docs/reference-figures.md): step, loss, printed accuracy.
 const NOTEBOOK: [number, number, string][] = [
   [0, 0.8958441028683222, "50.0"],
   [1, 1.7235905336972022, "81.0"],

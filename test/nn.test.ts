@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Layer, MLP, Neuron, Random, Value, add, lecture, makeMoons, mul, random, relu, sum } from "micrograd-ts";
 import { inspect } from "node:util";
 
-describe("micrograd's nn with seed(1337) (REFERENCE)", () => {
+describe("micrograd's nn with seed(1337) (docs/reference-figures.md)", () => {
   it("Neuron(2): weights, ReLU output and weight grads", () => {
     random.seed(1337);
     const n = new Neuron(2);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Random, random } from "micrograd-ts";
 
-describe("CPython's random (REFERENCE)", () => {
+describe("CPython's random (docs/reference-figures.md)", () => {
   it("seed(1337), uniform(-1, 1) x4", () => {
     random.seed(1337);
     expect([1, 2, 3, 4].map(() => random.uniform(-1, 1))).toEqual([

@@ -1,5 +1,5 @@
 // The Babel plugin's fixture cases. Every folder of test/fixtures/transform (shared with the
-// TypeScript transformer, see CONTRACTS.md) and of test/fixtures/babel (cases of the untyped
+// TypeScript transformer) and of test/fixtures/babel (cases of the untyped
 // path only) holds an input.ts; the plugin's exact output is output.babel.js, reviewed as text,
 // and the output runs: its top-level asserts must pass, or, where case.json says
 // { "babel": "runtime-error", "throws": "<regex>" }, it must throw a TypeError whose message

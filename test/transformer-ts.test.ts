@@ -1,4 +1,4 @@
-// The TypeScript transformer's fixture cases (test/fixtures/transform, see CONTRACTS.md). All
+// The TypeScript transformer's fixture cases (test/fixtures/transform, shared with the Babel plugin). All
 // inputs are compiled in one program with the transformer; for each case the emitted JavaScript
 // must equal output.tspc.js (reviewed as text), the diagnostics must equal diagnostics.json
 // (none when it is absent), and a case without diagnostics must run: its top-level asserts pass.

@@ -4,7 +4,7 @@
 // - tspc: the TypeScript transformer in-process (rewriteProgram, as ts-patch calls it), emitted by
 //   TypeScript, with its diagnostics;
 // - babel: the Babel plugin with @babel/preset-typescript, { all: true };
-// - bundler: the bundler plugin's transform hook ({ all: true }), then its types stripped as the
+// - bundler: the bundler plugin's transform hook (its defaults: every project file), then its types stripped as the
 //   bundler does (esbuild);
 // - loader: `node --import micrograd-ts/register`, on the .ts files themselves (every project file
 //   rewritten by default).
@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { transformSync as esbuild } from "esbuild";
-import { micrograd } from "../../transformer/vite/index.ts";
+import micrograd from "../../transformer/unplugin/vite.ts";
 import { babelTransform, ROOT } from "../transformer-babel.helpers.ts";
 import { compile } from "../transformer-ts.helpers.ts";
 import type { Unit } from "./families.ts";
@@ -107,8 +107,9 @@ export async function runPath(path: PathName, scratch: string, units: Unit[], po
     case "babel":
       return jsPath(dir, units, (code, file) => babelTransform(code, file, { all: true }));
     case "bundler": {
-      const hook = micrograd({ all: true }).transform as unknown as (this: unknown, code: string, id: string) => Promise<{ code: string } | null>;
-      return jsPath(dir, units, async (code, file) => strip((await hook.call({}, code, file))?.code ?? code));
+      // the default options: every project file is rewritten
+      const plugin = micrograd() as unknown as { transform: { handler: (this: unknown, code: string, id: string) => Promise<{ code: string } | null> } };
+      return jsPath(dir, units, async (code, file) => strip((await plugin.transform.handler.call({}, code, file))?.code ?? code));
     }
     case "loader": {
       writeFiles(dir, sources(units, "ops", ".ts"));

@@ -1,4 +1,4 @@
-// The module.register hooks behind `node --import micrograd-ts/register` (Node 20.6+).
+// The module.register hooks behind `node --import micrograd-ts/register` (Node 20.19+, as the package's engines say).
 //
 // - resolve: a relative import written for the compiled output (`./lib.js`) or without an
 //   extension finds the `.ts` source (`./lib.ts`, `./lib/index.ts`), as TypeScript resolves it.
@@ -16,9 +16,9 @@
 
 import { readdirSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { basename, dirname, join, sep } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compile as compileOperators, tsCandidates } from "../compile.js";
 import { CompileCache, toolchainFingerprint } from "./cache.js";
 
 interface ResolveContext {
@@ -68,14 +68,6 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
   }
 }
 
-/** The TypeScript sources an import may mean: `./a.js` is `./a.ts`, `./a` is `./a.ts` or `./a/index.ts`. */
-function tsCandidates(specifier: string): string[] {
-  if (specifier.endsWith(".js")) return [specifier.slice(0, -3) + ".ts"];
-  if (specifier.endsWith(".mjs")) return [specifier.slice(0, -4) + ".mts"];
-  if (/\.[a-z]+$/i.test(basename(specifier))) return [];
-  return [specifier + ".ts", specifier + ".mts", specifier + "/index.ts"];
-}
-
 export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
   if (!url.startsWith("file:")) return nextLoad(url, context);
   const path = fileURLToPath(url);
@@ -110,14 +102,6 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 const ownDist = dirname(dirname(here)) + sep;
 
-// By path, resolved from this package: Babel would look a bare name up from cwd, where they
-// need not be installed (a script run from another folder, a project without them).
-const packageRequire = createRequire(import.meta.url);
-const presetTypescript = packageRequire.resolve("@babel/preset-typescript");
-/** Standard decorators as TypeScript 5+ compiles them without experimentalDecorators (with `accessor`). */
-const decorators = packageRequire.resolve("@babel/plugin-proposal-decorators");
-const explicitResourceManagement = packageRequire.resolve("@babel/plugin-transform-explicit-resource-management");
-
 /**
  * The disk cache (transformer/node/cache.ts). Its key covers the options: the literal in
  * babelCompile is part of this file, hashed with the plugin's code, and compile() adds the
@@ -132,7 +116,7 @@ const cache = new CompileCache({
       // what Babel's output depends on: its core (parser, traverse, generator, types, …), the
       // preset and its plugins, and what the operator plugin imports; with their dependencies
       ["@babel/core", "@babel/preset-typescript", "@babel/helper-module-imports", "@babel/plugin-proposal-decorators", "@babel/plugin-transform-explicit-resource-management"],
-      [join(here, "../../../package.json"), join(here, "../operators.js"), join(here, "hooks.js"), join(here, "cache.js"), ...codeFiles(join(here, "../babel"))],
+      [join(here, "../../../package.json"), join(here, "../operators.js"), join(here, "../compile.js"), join(here, "hooks.js"), join(here, "cache.js"), ...codeFiles(join(here, "../babel"))],
     ),
 });
 
@@ -158,44 +142,9 @@ async function compile(source: string, filename: string, typescript: boolean): P
   return code;
 }
 
-async function babelCompile(source: string, filename: string, typescript: boolean, cwd: string): Promise<string> {
-  const [{ transformAsync }, { default: plugin }] = await Promise.all([import("@babel/core"), import("../babel/index.js")]);
-  const result = await transformAsync(source, {
-    filename,
-    cwd,
-    babelrc: false,
-    configFile: false,
-    sourceType: "module",
-    sourceMaps: "inline",
-    // The code frame of a syntax error is plain text: Babel would colour it whenever it guesses
-    // a colour terminal (CI=true makes it guess so), and the escapes would end up in logs.
-    highlightCode: false,
-    sourceFileName: basename(filename),
-    presets: typescript ? [[presetTypescript, { allowDeclareFields: true }]] : [],
-    // The operator plugin rewrites the whole file when Babel enters it, before these run; they
-    // are added only where the syntax they handle can be (each costs a pass over the file).
-    plugins: [
-      [plugin, { all: !dependency(filename) }],
-      ...(/@|\baccessor\b/.test(source) ? [[decorators, { version: "2023-11" }]] : []),
-      ...(/\busing\b/.test(source) ? [explicitResourceManagement] : []),
-    ],
-  }).catch((error: unknown) => {
-    throw sourceError(error, filename);
-  });
-  return result!.code!;
-}
-
-/**
- * Babel's parse errors say "/abs/file.ts: message (line:column)" with a 0-based column and a
- * stack through Babel's internals; this says "file.ts:line:column: message" (1-based, as editors
- * and stack traces count) with the code frame, and no internal frames.
- */
-function sourceError(error: unknown, filename: string): unknown {
-  const e = error as { loc?: { line: number; column: number }; message?: string };
-  if (!e || typeof e.message !== "string" || !e.loc) return error;
-  const [first = "", ...frame] = e.message.split("\n");
-  const reason = first.replace(`${filename}: `, "").replace(/ \(\d+:\d+\)$/, "");
-  const out = new SyntaxError(`${filename}:${e.loc.line}:${e.loc.column + 1}: ${reason}\n${frame.join("\n")}`);
-  out.stack = `SyntaxError: ${out.message}`;
-  return out;
+function babelCompile(source: string, filename: string, typescript: boolean, cwd: string): Promise<string> {
+  // Node runs the output as it is: decorators and `using` are lowered (compile.ts), and every
+  // project file is rewritten (a module may get Values from another without importing the runtime).
+  const plugin = { all: !dependency(filename) };
+  return compileOperators(source, { filename, cwd, stripTypes: typescript, sourceType: "module", sourceMaps: "inline", plugin, lowerSyntax: true, feature: "micrograd-ts/register" }).then((r) => r.code);
 }
