@@ -55,7 +55,17 @@ export const MODULES_PARAM = "__modules";
 export const DONE_PARAM = "__done";
 
 /** Both passes: one in-memory file, no config files to look for, source maps chained. */
-const OPTIONS = { filename: `/${FILENAME}`, cwd: "/", babelrc: false, configFile: false, sourceType: "module", sourceMaps: true } as const;
+// highlightCode: false: the frame is shown as text in the page, never with terminal colours
+// (Babel colours it wherever it thinks a terminal can show them, CI=true included).
+const OPTIONS = {
+  filename: `/${FILENAME}`,
+  cwd: "/",
+  babelrc: false,
+  configFile: false,
+  sourceType: "module",
+  sourceMaps: true,
+  highlightCode: false,
+} as const;
 
 export function compile(source: string, modules: ModuleExports): Compiled {
   const topLevel: string[] = [];
