@@ -9,7 +9,7 @@
 //   node_modules (by symbolic link, so nothing is installed or downloaded): its peers (Babel,
 //   unplugin, ...) and the tools a test drives (vite, jest, bun, ...). Anything not named is
 //   missing, as in a real project.
-// - npmInstall(dir, specs): a real `npm install`, offline, from npm's cache (what `npm ci` of
+// - npmInstall(dir, specs): a real `npm install`, its tarballs from npm's cache (what `npm ci` of
 //   this repository put there), for the tests that must see npm's own resolution.
 //
 // Everything lives in a folder of this user's under the system's temp folder, created private
@@ -171,7 +171,7 @@ export function consumerProject(name: string, tools: readonly string[]): string 
 }
 
 /**
- * A fresh project folder where `npm install` (offline) put the packed package and `specs`: npm's
+ * A fresh project folder where `npm install` (from npm's cache) put the packed package and `specs`: npm's
  * own resolution, for the tests that change what they installed (ts-patch install patches
  * typescript) or measure it.
  */
@@ -195,9 +195,15 @@ export function pruneProjects(): void {
   }
 }
 
-/** `npm install --offline` in `dir`: packages come from npm's cache or not at all. */
+/**
+ * `npm install --prefer-offline` in `dir`: the package tarballs come from npm's cache (npm ci of
+ * this repository put every one there). npm ci never fetches the registry's metadata of a
+ * package (its packument: it reads versions from the lockfile), and a fresh project's
+ * `npm install` needs it to resolve a range: on a machine whose cache has it this runs offline;
+ * on a fresh one npm fetches the metadata once, and caches it for every later run.
+ */
 export function npmInstall(dir: string, specs: readonly string[], flags: readonly string[] = []): string {
-  return run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", ...flags, ...specs], dir);
+  return run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", ...flags, ...specs], dir);
 }
 
 /** Runs node in `dir` with a clean NODE_OPTIONS; the output (stdout then stderr) and the status. */

@@ -16,8 +16,9 @@
 // A command that serves (a development server: it prints a local http:// address and keeps
 // running) passes once it is up, and is stopped then.
 //
-// Project commands run in a fresh folder per document (or sandbox), in order, with npm offline
-// (packages from npm's cache, which `npm ci` of this repository filled) and with bun and deno on
+// Project commands run in a fresh folder per document (or sandbox), in order, with npm preferring
+// its cache (the tarballs `npm ci` of this repository put there; on a fresh machine npm fetches
+// the packages' registry metadata once, which npm ci never needs) and with bun and deno on
 // the PATH (tools a user installs once). Repository commands run in this repository, except the
 // few listed in ELSEWHERE, which would change it under the tests running from it: the suite
 // runs those itself.
@@ -107,7 +108,7 @@ describe("the documents' blocks follow the conventions", () => {
       const name = at > 0 ? spec.slice(0, at) : spec;
       return manifest.devDependencies[name] === undefined || spec.slice(at + 1) !== manifest.devDependencies[name];
     });
-    // npm installs offline here, from the cache that npm ci filled: only those versions are there
+    // npm installs from the cache that npm ci filled: only those versions' tarballs are there
     expect(wrong, "install name@version with this repository's devDependencies version (add the package there if it is new)").toEqual([]);
   });
   test("no repository command that would change the repository under the running tests is run here unless listed", () => {
@@ -126,7 +127,7 @@ let bin: string;
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const key of Object.keys(e)) if (key.startsWith("VITEST") || key === "NODE_OPTIONS" || key === "TEST" || key.startsWith("npm_")) delete e[key];
-  return { ...e, PATH: `${bin}:${process.env.PATH}`, npm_config_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...extra };
+  return { ...e, PATH: `${bin}:${process.env.PATH}`, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...extra };
 }
 
 /** What a development server prints when it is up: its local address. */
