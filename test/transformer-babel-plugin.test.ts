@@ -55,6 +55,23 @@ describe("the Babel plugin", () => {
     expect(babelTransform(viaOwnModule, `${ROOT}src/x.js`, { optInModules: ["./my-model"] })).toContain("export const g = a => _opMul(a, model);");
   });
 
+  test("in a file that imports another module, a hoisted function checks for two numbers at each operator and calls the imported helper otherwise", () => {
+    // no helper constants there (they could be in their dead zone in an import cycle); the fast path
+    // is at the call site, each operand evaluated once, left to right
+    const src = 'import { w } from "./w.js";\nexport function f(xs, i, s) {\n  s += xs[i] * w;\n  return s < 0 ? -s : s;\n}\nexport const g = (a) => a * 2;\n';
+    expect(babelTransform(src, `${ROOT}src/x.js`, { all: true })).toBe(
+      'import { opKey as _opKey2, opMul as _opMul2, opAdd as _opAdd2, opLt as _opLt2, opNeg as _opNeg2 } from "micrograd-ts";\n' +
+        'import { w } from "./w.js";\n' +
+        "const _opMul = _opMul2;\n" +
+        "export function f(xs, i, s) {\n" +
+        "  var _a, _b;\n" +
+        '  s = (_b = (_a = xs[typeof i === "number" ? i : _opKey2(i, "src/x.js:3:11")], typeof _a === "number" && typeof w === "number" ? _a * w : _opMul2(_a, w)), typeof s === "number" && typeof _b === "number" ? s + _b : _opAdd2(s, _b));\n' +
+        '  return (typeof s === "number" ? s < 0 : _opLt2(s, 0, "src/x.js:4:12")) ? typeof s === "number" ? -s : _opNeg2(s) : s;\n' +
+        "}\n" +
+        "export const g = a => _opMul(a, 2);",
+    );
+  });
+
   test("a misspelt or mistyped option is an error that names it", () => {
     expect(() => babelTransform("1;", `${ROOT}src/x.js`, { importsource: "x" } as never)).toThrow('micrograd-ts/babel: unknown option "importsource"; the options are importSource, optInModules, all');
     expect(() => babelTransform("1;", `${ROOT}src/x.js`, { all: "yes" } as never)).toThrow('micrograd-ts/babel: option "all" must be a boolean, got "yes"');

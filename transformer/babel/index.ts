@@ -38,10 +38,10 @@ interface FileState {
   helpers: Map<string, { alias: BabelTypes.Identifier; imported: Expression }>;
   /** Whether a function of this file can be called before its module body runs (it imports a module that may import it back). */
   mayRunEarly: boolean;
-  /** Helpers called from code of the module body (they get module constants). */
+  /** Helpers called through module constants. */
   moduleHelpers: Set<string>;
-  /** Helpers called inside each top-level function declaration (they get constants of its own). */
-  functionHelpers: Map<NodePath<BabelTypes.FunctionDeclaration>, Set<string>>;
+  /** The temporaries of the inline fast paths, by the function they belong to. */
+  temporaries: Map<NodePath<BabelTypes.Function>, BabelTypes.Identifier[]>;
   program: NodePath<BabelTypes.Program>;
   positions: Positions;
   file: string;
@@ -78,6 +78,21 @@ function isIndexParam(param: NodePath): boolean {
   if (name === "from") return position === 1 && call.node.arguments[1] === fn.node && callee.object.type === "Identifier" && callee.object.name === "Array" && !call.scope.hasBinding("Array", { noGlobals: true });
   return call.node.arguments[0] === fn.node && INDEX_PARAMETER[name] === position;
 }
+/** The native operator of an inline fast path (`_a * _b` for two numbers): left as written. */
+const NATIVE = new WeakSet<Node>();
+/** An inline fast path whose result may be a Value (its temporaries are not declared yet). */
+const MAY_BE_VALUE = new WeakSet<Node>();
+
+/** A literal: evaluating it again gives the same value with no effect. */
+function isLiteral(node: Node): boolean {
+  return node.type === "NumericLiteral" || node.type === "StringLiteral" || node.type === "BooleanLiteral" || node.type === "NullLiteral" || node.type === "BigIntLiteral" || isNumber(node) || (node.type === "TemplateLiteral" && node.expressions.length === 0);
+}
+
+/** A number literal, negative ones included. */
+function isNumber(node: Node): boolean {
+  return node.type === "NumericLiteral" || (node.type === "UnaryExpression" && node.operator === "-" && node.argument.type === "NumericLiteral");
+}
+
 /** Update expressions already checked (the check keeps the node, which Babel visits again). */
 const CHECKED = new WeakSet<Node>();
 /** Member expressions the plugin wrote itself (the read and write of a compound assignment): their keys are evaluated already. */
@@ -114,30 +129,33 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
   }
 
   /**
-   * The callee of a helper call at `path`. The calls go through constants (`const _opMul =
-   * _opMul2;`), not the imported bindings themselves: V8 folds a constant into the calling code
-   * and inlines the helper's fast path, which makes number-only code as fast as untransformed
-   * code; calls through an import binding it does not fold (bench/dispatch.mjs: 1.6 to 2 times
-   * slower). A module constant is in its temporal dead zone until the module body reaches it
-   * (it is the body's first statement), and a hoisted function declaration can run before the
-   * body when another module of an import cycle calls it. So in a file that imports anything
-   * but the runtime and `node:` modules (it may be part of a cycle), a top-level function
-   * declaration declares constants of its own at the start of its body, and its parameter
-   * defaults, which run before that body, call the imported bindings. (Those constants cost up
-   * to a fifth in a tight loop of comparisons, bench/dispatch.mjs; a module constant nothing.)
+   * How a helper is called at `path`. The calls go through constants (`const _opMul = _opMul2;`,
+   * the module body's first statement), not the imported bindings themselves: V8 folds a
+   * constant into the calling code and inlines the helper's fast path, which makes number-only
+   * code as fast as untransformed code; calls through an import binding it does not fold
+   * (bench/dispatch.mjs). But a module constant is in its temporal dead zone until the module
+   * body reaches it, and a hoisted function declaration can run before the body when another
+   * module of an import cycle calls it. So in a file that imports anything but the runtime and
+   * `node:` modules (it may be part of a cycle), code inside a top-level function declaration
+   * calls the imported binding, which is bound before any code runs, behind a fast path of its
+   * own (`inline`): two numbers take the native operator at the call site, as the helper would.
    */
+  function placement(fs: FileState, path: NodePath): "constant" | "imported" | { inline: NodePath<BabelTypes.Function> } {
+    const early = fs.mayRunEarly ? hoistedFunction(path) : null;
+    if (!early) return "constant";
+    // a parameter default runs before the function body: no temporaries there
+    if (early.inParams) return "imported";
+    const unit = codeUnit(path);
+    return unit ? { inline: unit } : "imported";
+  }
+
   function callee(fs: FileState, name: string, path: NodePath): Expression {
     const h = helper(fs, name);
-    const early = fs.mayRunEarly ? hoistedFunction(path) : null;
-    if (!early) {
+    if (placement(fs, path) === "constant") {
       fs.moduleHelpers.add(name);
       return t.cloneNode(h.alias);
     }
-    if (early.inParams) return t.cloneNode(h.imported);
-    let used = fs.functionHelpers.get(early.fn);
-    if (!used) fs.functionHelpers.set(early.fn, (used = new Set()));
-    used.add(name);
-    return t.cloneNode(h.alias);
+    return t.cloneNode(h.imported);
   }
 
   /** The top-level function declaration that `path` lies in (a function that can run before the module body), if any. */
@@ -154,6 +172,20 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     return found;
   }
 
+  /**
+   * The function whose body `path` runs in, when its temporaries can be `var`s of that function:
+   * not in a parameter list, a class field or a static block (they run as functions of their
+   * own, which a `var` of the enclosing function would be shared by).
+   */
+  function codeUnit(path: NodePath): NodePath<BabelTypes.Function> | null {
+    let child: NodePath = path;
+    for (let p = path.parentPath; p; child = p, p = p.parentPath) {
+      if (p.isFunction()) return child.listKey === "params" ? null : p;
+      if (p.isClassProperty() || p.isClassPrivateProperty() || p.isClassAccessorProperty() || p.isStaticBlock()) return null;
+    }
+    return null;
+  }
+
   function declareHelpers(fs: FileState): void {
     const declaration = (names: Iterable<string>, value: (h: { imported: Expression }) => Expression) =>
       t.variableDeclaration(
@@ -163,7 +195,6 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           return t.variableDeclarator(t.cloneNode(h.alias), value(h));
         }),
       );
-    for (const [fn, names] of fs.functionHelpers) fn.get("body").unshiftContainer("body", declaration(names, (h) => t.cloneNode(h.imported)));
     if (fs.moduleHelpers.size === 0) return;
     // First in the module body, before any code: imports are bound before the body runs, and
     // CommonJS requires of the helpers are the first statements.
@@ -190,6 +221,71 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
     return node;
   }
 
+  /**
+   * The call of helper `name` for an operator (or a check) on `operands`, whose fast path for
+   * numbers is `native` (`a * b`); `args` places the operands among the helper's arguments. In
+   * a function that may run before the module body the fast path is written at the call site:
+   * `(_a = f(), _b = g(), typeof _a === "number" && typeof _b === "number" ? _a * _b : opMul(_a, _b))`,
+   * each operand evaluated once, left to right (a variable or a literal is read as it stands when
+   * no code runs after it).
+   */
+  function dispatch(fs: FileState, name: string, operands: Expression[], native: (ops: Expression[]) => Expression, args: (ops: Expression[]) => Expression[], path: NodePath, result: "value" | "other"): Expression {
+    const at = placement(fs, path);
+    if (typeof at === "string" || operands.some((o) => isLiteral(o) && !isNumber(o))) return call(fs, name, args(operands), path, result);
+    const temps = fs.temporaries.get(at.inline) ?? [];
+    fs.temporaries.set(at.inline, temps);
+    const assignments: Expression[] = [];
+    const ops = operands.map((o, i) => {
+      if (isLiteral(o) || o.type === "ThisExpression" || (o.type === "Identifier" && unchangedBy(path, o.name, operands.slice(i + 1)))) return o;
+      const tmp = fs.program.scope.generateUidIdentifier(operands.length === 1 ? "x" : "abc"[i]);
+      temps.push(tmp);
+      assignments.push(t.assignmentExpression("=", tmp, o));
+      return tmp;
+    });
+    const copy = () => ops.map((o) => t.cloneNode(o));
+    const fast = native(copy());
+    NATIVE.add(fast);
+    const checks = ops.filter((o) => !isNumber(o)).map((o) => t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(o)), t.stringLiteral("number")));
+    const slow = t.callExpression(t.cloneNode(helper(fs, name).imported), args(copy()));
+    const test = checks.reduce<Expression | null>((all, c) => (all ? t.logicalExpression("&&", all, c) : c), null);
+    const choice = test ? t.conditionalExpression(test, fast, slow) : slow;
+    const node = assignments.length ? t.sequenceExpression([...assignments, choice]) : choice;
+    node.loc = path.node.loc;
+    node.start = path.node.start;
+    node.end = path.node.end;
+    (result === "other" ? NOT_VALUE : MAY_BE_VALUE).add(node);
+    return node;
+  }
+
+  /**
+   * Whether the variable `name`, read at `path`, still holds the same value after the operands
+   * `later` run (so it can be read after them instead of being copied first): only code of its
+   * own function assigns it (no closure, no `arguments` alias, no `with`, no direct eval), the
+   * read is in that function too, and `later` assigns nothing of that name.
+   */
+  function unchangedBy(path: NodePath, name: string, later: Expression[]): boolean {
+    const binding = path.scope.getBinding(name);
+    if (!binding || !path.isInStrictMode()) return false;
+    // the last operand: no code runs between its reads
+    if (later.length === 0) return true;
+    const fn = binding.scope.getFunctionParent();
+    if (path.scope.getFunctionParent() !== fn || binding.constantViolations.some((v) => v.scope.getFunctionParent() !== fn)) return false;
+    let changed = false;
+    for (const node of later) {
+      t.traverseFast(node, (n) => {
+        if (n.type === "AssignmentExpression" && name in t.getBindingIdentifiers(n.left)) changed = true;
+        else if (n.type === "UpdateExpression" && n.argument.type === "Identifier" && n.argument.name === name) changed = true;
+        else if (n.type === "CallExpression" && n.callee.type === "Identifier" && n.callee.name === "eval") changed = true;
+      });
+    }
+    return !changed;
+  }
+
+  /** Declares each function's temporaries (`var _a, _b;`), once the traversal is done. */
+  function declareTemporaries(fs: FileState): void {
+    for (const [fn, temps] of fs.temporaries) for (const id of temps) fn.scope.push({ id });
+  }
+
   function where(fs: FileState, offset: number | null | undefined): BabelTypes.StringLiteral {
     return t.stringLiteral(offset == null ? fs.file : `${fs.file}:${fs.positions.lineColumn(offset)}`);
   }
@@ -199,6 +295,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
   function notValue(fs: FileState, path: NodePath, seen: Set<unknown>): boolean {
     const node = path.node;
     if (NOT_VALUE.has(node)) return true;
+    if (MAY_BE_VALUE.has(node)) return false;
     switch (node.type) {
       case "NumericLiteral":
       case "StringLiteral":
@@ -378,7 +475,8 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
   /** `arr[k]`, `k in o`: a key that could be a Value goes through opKey, which throws for one (it would become the string "Value(…)"). */
   function wrapKey(fs: FileState, key: NodePath<Expression>): void {
     if (canSkip(fs, key)) return;
-    key.replaceWith(call(fs, CHECK_HELPERS.key, [key.node, where(fs, key.node.start)], key, "other"));
+    const at = where(fs, key.node.start);
+    key.replaceWith(dispatch(fs, CHECK_HELPERS.key, [key.node], ([k]) => k!, ([k]) => [k!, at], key, "other"));
   }
 
   /** "Math.max" for a call of a function of the language that takes numbers (not shadowed), else null. */
@@ -405,7 +503,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (!fs) return;
         const { node } = path;
         const op = node.operator;
-        if (node.left.type === "PrivateName") return; // #x in obj
+        if (NATIVE.has(node) || node.left.type === "PrivateName") return; // #x in obj
         if (op === "in") {
           wrapKey(fs, path.get("left") as NodePath<Expression>);
           return;
@@ -416,13 +514,14 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
         // `x == null` converts nothing
         if (LOOSE_EQUALITY[op] && (isNullish(path.get("left") as NodePath) || isNullish(path.get("right")))) return;
-        const left = node.left as Expression;
+        const operands = [node.left as Expression, node.right];
+        const native = ([a, b]: Expression[]) => t.binaryExpression(op, a!, b!);
         if (supported) {
-          path.replaceWith(call(fs, supported.dispatch, [left, node.right], path, "value"));
+          path.replaceWith(dispatch(fs, supported.dispatch, operands, native, (ops) => ops, path, "value"));
         } else {
           const at = where(fs, operatorOffset(fs, node.left.end, op));
-          const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(op), left, node.right, at] : [left, node.right, at];
-          path.replaceWith(call(fs, unsupported!.dispatch!, args, path, "other"));
+          const args = (ops: Expression[]) => (unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(op), ...ops, at] : [...ops, at]);
+          path.replaceWith(dispatch(fs, unsupported!.dispatch!, operands, native, args, path, "other"));
         }
       },
     },
@@ -431,14 +530,17 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         const fs = fileState(state, path);
         if (!fs) return;
         const { node } = path;
+        if (NATIVE.has(node)) return;
         const supported = UNARY[node.operator];
         const unsupported = supported ? undefined : UNSUPPORTED_UNARY[node.operator];
         if (!supported && !unsupported?.dispatch) return;
         if (canSkip(fs, path.get("argument"))) return;
+        const native = ([a]: Expression[]) => t.unaryExpression(node.operator, a!);
         if (supported) {
-          path.replaceWith(call(fs, supported.dispatch, [node.argument], path, "value"));
+          path.replaceWith(dispatch(fs, supported.dispatch, [node.argument], native, (ops) => ops, path, "value"));
         } else {
-          path.replaceWith(call(fs, unsupported!.dispatch!, [node.argument, where(fs, node.start)], path, "other"));
+          const at = where(fs, node.start);
+          path.replaceWith(dispatch(fs, unsupported!.dispatch!, [node.argument], native, (ops) => [...ops, at], path, "other"));
         }
       },
     },
@@ -491,7 +593,8 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
             if (NOT_VALUE.has(inner.node) || (inner.isArrayExpression() && inner.get("elements").every((e) => e.node !== null && !e.isSpreadElement() && canSkip(fs, e as NodePath)))) continue;
             inner.replaceWith(call(fs, CHECK_HELPERS.args, [inner.node, t.stringLiteral(name), where(fs, inner.node.start)], inner, "other"));
           } else if (arg.isExpression() && !canSkip(fs, arg)) {
-            arg.replaceWith(call(fs, CHECK_HELPERS.arg, [arg.node, t.stringLiteral(name), where(fs, arg.node.start)], arg, "other"));
+            const at = where(fs, arg.node.start);
+            arg.replaceWith(dispatch(fs, CHECK_HELPERS.arg, [arg.node], ([x]) => x!, ([x]) => [x!, t.stringLiteral(name), at], arg, "other"));
           }
         }
       },
@@ -509,13 +612,14 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
         if (!supported && !unsupported?.dispatch) return;
         if (node.left.type === "Identifier" && canSkip(fs, path.get("left") as NodePath) && canSkip(fs, path.get("right"))) return;
         const { write, read } = splitTarget(path);
-        let value: BabelTypes.CallExpression;
+        const native = ([a, b]: Expression[]) => t.binaryExpression(base as BabelTypes.BinaryExpression["operator"], a!, b!);
+        let value: Expression;
         if (supported) {
-          value = call(fs, supported.dispatch, [read, node.right], path, "value");
+          value = dispatch(fs, supported.dispatch, [read, node.right], native, (ops) => ops, path, "value");
         } else {
           const at = where(fs, operatorOffset(fs, node.left.end, op));
-          const args = unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(base), read, node.right, at] : [read, node.right, at];
-          value = call(fs, unsupported!.dispatch!, args, path, "other");
+          const args = (ops: Expression[]) => (unsupported!.dispatch === "opBitwise" ? [t.stringLiteral(base), ...ops, at] : [...ops, at]);
+          value = dispatch(fs, unsupported!.dispatch!, [read, node.right], native, args, path, "other");
         }
         const assignment = t.assignmentExpression("=", write, value);
         assignment.loc = node.loc;
@@ -543,7 +647,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
             helpers: new Map(),
             mayRunEarly: importsOtherModules(program, runtimeModules),
             moduleHelpers: new Set(),
-            functionHelpers: new Map(),
+            temporaries: new Map(),
             program,
             positions: new Positions(state.file.code),
             file: filename ? relativeName(filename, state.file.opts.cwd ?? "") : "<input>",
@@ -555,6 +659,7 @@ export default function micrograd(api: { types: T; assertVersion?: (v: number) =
           readAnnotations(program, fs);
           program.traverse(rewrite, state);
           declareHelpers(fs);
+          declareTemporaries(fs);
           program.scope.crawl();
         },
       },
