@@ -16,7 +16,7 @@
 //      also in a file that imports another module.
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -95,20 +95,21 @@ console.log(JSON.stringify({ ms: best, result }));
 
 /** The Babel plugin as built (dist/), or compiled from its sources when dist/ is older. */
 async function loadPlugin() {
-  const sources = [join(root, "transformer/babel/index.ts"), join(root, "transformer/babel/positions.ts"), join(root, "transformer/operators.ts")];
+  const babelDir = join(root, "transformer/babel");
+  const sources = [...readdirSync(babelDir).filter((f) => f.endsWith(".ts")).map((f) => join(babelDir, f)), join(root, "transformer/operators.ts"), join(root, "runtime/messages.ts")];
   const built = join(root, "dist/transformer/babel/index.js");
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return { plugin: (await import(pathToFileURL(built).href)).default, source: "dist/transformer/babel" };
   const ts = (await import("typescript")).default;
-  const out = join(root, "node_modules/.cache/micrograd-ts-bench/transformer");
-  mkdirSync(join(out, "babel"), { recursive: true });
-  writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+  const out = join(root, "node_modules/.cache/micrograd-ts-bench");
   for (const f of sources) {
-    const rel = f.slice(join(root, "transformer").length + 1).replace(/\.ts$/, ".js");
+    const target = join(out, f.slice(root.length + 1).replace(/\.ts$/, ".js"));
+    mkdirSync(join(target, ".."), { recursive: true });
     const js = ts.transpileModule(readFileSync(f, "utf8"), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true }, fileName: f }).outputText;
-    writeFileSync(join(out, rel), js);
+    writeFileSync(target, js);
   }
-  const url = pathToFileURL(join(out, "babel/index.js")).href + `?t=${newest}`;
+  writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+  const url = pathToFileURL(join(out, "transformer/babel/index.js")).href + `?t=${newest}`;
   return { plugin: (await import(url)).default, source: "transformer/babel/*.ts (dist/ is older; compiled for the bench)" };
 }
 
