@@ -6,6 +6,7 @@ import type { NodePath, types as BabelTypes } from "@babel/core";
 import { addNamed } from "@babel/helper-module-imports";
 import { MAY_BE_VALUE, NATIVE, NOT_VALUE, type Expression, type FileState, type Node } from "./state.js";
 
+/** The helper `name`: its import (added once) and the name of the module constant that may hold it. */
 function helper(fs: FileState, name: string): { alias: BabelTypes.Identifier; imported: Expression } {
   let h = fs.helpers.get(name);
   if (!h) {
@@ -32,11 +33,12 @@ function placement(fs: FileState, path: NodePath): "constant" | "imported" | { i
   const early = fs.mayRunEarly ? hoistedFunction(path) : null;
   if (!early) return "constant";
   // a parameter default runs before the function body: no temporaries there
-  if (early.inParams) return "imported";
+  if (early === "params") return "imported";
   const unit = codeUnit(path);
   return unit ? { inline: unit } : "imported";
 }
 
+/** What a call of the helper at `path` calls: the module constant, or the imported binding. */
 function callee(fs: FileState, name: string, path: NodePath): Expression {
   const { t } = fs;
   const h = helper(fs, name);
@@ -47,15 +49,18 @@ function callee(fs: FileState, name: string, path: NodePath): Expression {
   return t.cloneNode(h.imported);
 }
 
-/** The top-level function declaration that `path` lies in (a function that can run before the module body), if any. */
-function hoistedFunction(path: NodePath): { fn: NodePath<BabelTypes.FunctionDeclaration>; inParams: boolean } | null {
-  let found: { fn: NodePath<BabelTypes.FunctionDeclaration>; inParams: boolean } | null = null;
+/**
+ * Where `path` lies in a top-level function declaration (a function that can run before the
+ * module body): its parameters or its body; null outside one.
+ */
+function hoistedFunction(path: NodePath): "params" | "body" | null {
+  let found: "params" | "body" | null = null;
   let child: NodePath = path;
   for (let p = path.parentPath; p; child = p, p = p.parentPath) {
     if (p.isFunctionDeclaration()) {
       const parent = p.parentPath;
       const topLevel = parent?.isProgram() || ((parent?.isExportNamedDeclaration() || parent?.isExportDefaultDeclaration()) && parent.parentPath?.isProgram());
-      if (topLevel) found = { fn: p, inParams: child.listKey === "params" };
+      if (topLevel) found = child.listKey === "params" ? "params" : "body";
     }
   }
   return found;
@@ -75,21 +80,14 @@ function codeUnit(path: NodePath): NodePath<BabelTypes.Function> | null {
   return null;
 }
 
+/** Declares the module constants that hold the helpers (`const _opMul = _opMul2;`). */
 export function declareHelpers(fs: FileState): void {
   const { t } = fs;
-  const declaration = (names: Iterable<string>, value: (h: { imported: Expression }) => Expression) =>
-    t.variableDeclaration(
-      "const",
-      [...names].map((name) => {
-        const h = fs.helpers.get(name)!;
-        return t.variableDeclarator(t.cloneNode(h.alias), value(h));
-      }),
-    );
   if (fs.moduleHelpers.size === 0) return;
+  const helpers = [...fs.helpers].filter(([name]) => fs.moduleHelpers.has(name));
+  const moduleDeclaration = t.variableDeclaration("const", helpers.map(([, h]) => t.variableDeclarator(t.cloneNode(h.alias), t.cloneNode(h.imported))));
   // First in the module body, before any code: imports are bound before the body runs, and
   // CommonJS requires of the helpers are the first statements.
-  const ordered = [...fs.helpers.keys()].filter((name) => fs.moduleHelpers.has(name));
-  const moduleDeclaration = declaration(ordered, (h) => t.cloneNode(h.imported));
   const importedNames = new Set([...fs.helpers.values()].flatMap((h) => (h.imported.type === "Identifier" ? [h.imported.name] : [])));
   const body = fs.program.get("body");
   let last = -1;
@@ -101,6 +99,7 @@ export function declareHelpers(fs: FileState): void {
   else body[last]!.insertAfter(moduleDeclaration);
 }
 
+/** A call of helper `name` (through its module constant, or its import where that could be in its dead zone). */
 export function call(fs: FileState, name: string, args: Expression[], path: NodePath, result: "value" | "other"): BabelTypes.CallExpression {
   const { t } = fs;
   const like = path.node;

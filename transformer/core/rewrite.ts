@@ -313,7 +313,7 @@ class FileRewriter {
     }
     const unsupported = UNSUPPORTED_UNARY[opText];
     let k: Kind;
-    if (opText === "++" || opText === "--") {
+    if (unsupported?.kind === "update") {
       this.visitTargetParts(skipParens(ts, node.operand), depth + 1);
       k = inference.kindOfType(node.operand);
     } else k = this.operandKind(node.operand, depth + 1);
