@@ -122,7 +122,7 @@ export function call(fs: FileState, name: string, args: Expression[], path: Node
 export function dispatch(fs: FileState, name: string, operands: Expression[], native: (ops: Expression[]) => Expression, args: (ops: Expression[]) => Expression[], path: NodePath, result: "value" | "other"): Expression {
   const { t } = fs;
   const at = placement(fs, path);
-  if (typeof at === "string" || operands.some((o) => isLiteral(o) && !isNumber(o))) return call(fs, name, args(operands), path, result);
+  if (typeof at === "string") return call(fs, name, args(operands), path, result);
   const temps = fs.temporaries.get(at.inline) ?? [];
   fs.temporaries.set(at.inline, temps);
   const assignments: Expression[] = [];
@@ -136,7 +136,8 @@ export function dispatch(fs: FileState, name: string, operands: Expression[], na
   const copy = () => ops.map((o) => t.cloneNode(o));
   const fast = native(copy());
   NATIVE.add(fast);
-  const checks = ops.filter((o) => !isNumber(o)).map((o) => t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(o)), t.stringLiteral("number")));
+  // a literal operand needs no check: with numbers, the helper too gives what the operator gives
+  const checks = ops.filter((o) => !isLiteral(o)).map((o) => t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(o)), t.stringLiteral("number")));
   const slow = t.callExpression(t.cloneNode(helper(fs, name).imported), args(copy()));
   const test = checks.reduce<Expression | null>((all, c) => (all ? t.logicalExpression("&&", all, c) : c), null);
   const choice = test ? t.conditionalExpression(test, fast, slow) : slow;
