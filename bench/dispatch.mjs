@@ -35,6 +35,24 @@ const NUMBER_KERNEL = `export function kernel(xs, ys, reps) {
 }
 `;
 
+// The same work through small functions called for every element (a multiply-add, a comparison):
+// each call pays the helpers' checks that plain code does not make.
+const CALLS_KERNEL = `function madd(a, b, c) {
+  return a * b + c;
+}
+function lt(a, b) {
+  return a < b;
+}
+export function kernel(xs, ys, reps) {
+  let s = 0;
+  for (let r = 0; lt(r, reps); r++) {
+    for (let j = 0; lt(j, xs.length); j++) s = madd(xs[j], ys[j], s);
+    s = s / 2;
+  }
+  return s;
+}
+`;
+
 const TYPED_KERNEL = NUMBER_KERNEL.replace("kernel(xs, ys, reps) {", "kernel(xs: number[], ys: number[], reps: number): number {");
 
 const VALUE_OPERATORS = `import { Value } from "micrograd-ts";
@@ -95,6 +113,9 @@ console.log(JSON.stringify({ ms: best, result }));
 
 /** The Babel plugin as built (dist/), or compiled from its sources when dist/ is older. */
 async function loadPlugin() {
+  // another build of the plugin, to compare (for example the main branch's: MG_BENCH_PLUGIN=/work/main/dist/transformer/babel/index.js)
+  const other = process.env.MG_BENCH_PLUGIN;
+  if (other) return { plugin: (await import(pathToFileURL(other).href)).default, source: other, other: true };
   const babelDir = join(root, "transformer/babel");
   const sources = [...readdirSync(babelDir).filter((f) => f.endsWith(".ts")).map((f) => join(babelDir, f)), join(root, "transformer/operators.ts"), join(root, "runtime/messages.ts")];
   const built = join(root, "dist/transformer/babel/index.js");
@@ -130,7 +151,7 @@ const secondOverFirst = (xs) => {
 
 export async function run({ smoke = false } = {}) {
   const { url: runtimeUrl, source: runtimeSource } = await runtimeEntry();
-  const { plugin, source: pluginSource } = await loadPlugin();
+  const { plugin, source: pluginSource, other: otherPlugin } = await loadPlugin();
   const { transformSync } = await import("@babel/core");
   const dir = mkdtempSync(join(tmpdir(), "mg-bench-dispatch-"));
   try {
@@ -153,6 +174,9 @@ export async function run({ smoke = false } = {}) {
       numberTransformed: write("number-transformed.mjs", NUMBER_KERNEL, true),
       // a file that imports another module may sit in an import cycle: its hoisted functions hold the helpers in constants of their own
       numberImporting: write("number-importing.mjs", `import "./empty.mjs";\n${NUMBER_KERNEL}`, true),
+      callsPlain: write("calls-plain.mjs", CALLS_KERNEL, false),
+      callsTransformed: write("calls-transformed.mjs", CALLS_KERNEL, true),
+      callsImporting: write("calls-importing.mjs", `import "./empty.mjs";\n${CALLS_KERNEL}`, true),
       typedPlain: write("typed-plain-ts.mjs", TYPED_KERNEL, false),
       typedTransformed: write("typed-transformed-ts.mjs", TYPED_KERNEL, true),
       valueMethods: write("value-methods.mjs", VALUE_METHODS, false),
@@ -162,7 +186,7 @@ export async function run({ smoke = false } = {}) {
     const transformedText = readFileSync(join(dir, "number-transformed.mjs"), "utf8");
     if (!transformedText.includes("_opMul(") || !transformedText.includes("_opLt(")) throw new Error("the number kernel was not rewritten:\n" + transformedText);
     const importingText = readFileSync(join(dir, "number-importing.mjs"), "utf8");
-    if (!/typeof \w+ === "number" && typeof \w+ === "number" \? \w+ \* \w+ : _opMul2\(/.test(importingText)) throw new Error("the importing kernel has no fast path at its operators:\n" + importingText);
+    if (!otherPlugin && !/typeof \w+ === "number" && typeof \w+ === "number" \? \w+ \* \w+ : _opMul2\(/.test(importingText)) throw new Error("the importing kernel has no fast path at its operators:\n" + importingText);
     const typedText = readFileSync(join(dir, "typed-transformed-ts.mjs"), "utf8");
     const typedRewritten = /_op[A-Z]\w*\(/.test(typedText);
 
@@ -182,7 +206,7 @@ export async function run({ smoke = false } = {}) {
       }
     }
     const same = (a, b) => Object.is(results[a], results[b]);
-    if (!same("numberPlain", "numberImporting") || !same("numberPlain", "numberTransformed") || !same("typedPlain", "typedTransformed") || !same("valueMethods", "valueOperators") || !same("valueMethods", "valueImporting")) {
+    if (!same("numberPlain", "callsPlain") || !same("callsPlain", "callsTransformed") || !same("callsPlain", "callsImporting") || !same("numberPlain", "numberImporting") || !same("numberPlain", "numberTransformed") || !same("typedPlain", "typedTransformed") || !same("valueMethods", "valueOperators") || !same("valueMethods", "valueImporting")) {
       throw new Error(`variants computed different results: ${JSON.stringify(results)}`);
     }
     // Each figure is the fastest run over all processes: on a shared machine other work only ever
@@ -201,6 +225,9 @@ export async function run({ smoke = false } = {}) {
       { bench: "dispatch: number kernel, plain JS", metric: "same file through the Babel plugin", value: ms.numberTransformed, unit: "ms", note: "every + * / < in the loop is a helper call (opAdd, opMul, opDiv, opLt)" },
       { bench: "dispatch: number kernel, plain JS", metric: "transformed / untransformed", value: numberRatio, unit: "x", target: "<= 1.05", ok: smoke ? undefined : numberRatio <= 1.05 },
       { bench: "dispatch: number kernel, plain JS", metric: "the same in a file that imports another module, / untransformed", value: importingRatio, unit: "x", target: "<= 1.05", ok: smoke ? undefined : importingRatio <= 1.05, note: "hoisted functions check for two numbers at each operator, then call the imported helper (a module constant could be in its dead zone in an import cycle)" },
+      { bench: "dispatch: number kernel of small functions", metric: "untransformed", value: ms.callsPlain, unit: "ms", note: "a * b + c and a < b in functions called for every element" },
+      { bench: "dispatch: number kernel of small functions", metric: "transformed / untransformed", value: ratio("callsTransformed", "callsPlain"), unit: "x", target: "<= 1.05", ok: smoke ? undefined : ratio("callsTransformed", "callsPlain") <= 1.05, note: "helpers through module constants" },
+      { bench: "dispatch: number kernel of small functions", metric: "in a file that imports another module, / untransformed", value: ratio("callsImporting", "callsPlain"), unit: "x", target: "<= 1.05", ok: smoke ? undefined : ratio("callsImporting", "callsPlain") <= 1.05, note: "the fast path at each operator" },
       { bench: "dispatch: number kernel, typed TS", metric: "transformed / untransformed", value: typedRatio, unit: "x", note: typedRewritten ? "some operators were rewritten" : "number annotations: the plugin leaves every operator as written" },
       { bench: "dispatch: Value code", metric: "operators, transformed (neuron of 50 inputs, forward + backward)", value: ms.valueOperators, unit: "ms", note: `${vreps} repetitions` },
       { bench: "dispatch: Value code", metric: "the same with method calls", value: ms.valueMethods, unit: "ms" },
