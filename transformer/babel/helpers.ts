@@ -112,12 +112,27 @@ export function call(fs: FileState, name: string, args: Expression[], path: Node
 }
 
 /**
- * The call of helper `name` for an operator (or a check) on `operands`, whose fast path for
- * numbers is `native` (`a * b`); `args` places the operands among the helper's arguments. In
- * a function that may run before the module body the fast path is written at the call site:
- * `(_a = f(), _b = g(), typeof _a === "number" && typeof _b === "number" ? _a * _b : opMul(_a, _b))`,
- * each operand evaluated once, left to right (a variable or a literal is read as it stands when
- * no code runs after it).
+ * An inline fast path, kept so that the operator around it can merge it into its own: the
+ * leaves it evaluates (in order), and how it builds its native expression and its helper calls
+ * from them.
+ */
+interface Inline {
+  fn: NodePath<BabelTypes.Function>;
+  leaves: Expression[];
+  build: (leaves: Expression[]) => { native: Expression; slow: Expression };
+  temps: BabelTypes.Identifier[];
+}
+const INLINE = new WeakMap<Node, Inline>();
+
+/**
+ * The call of helper `name` for an operator on `operands`, whose fast path for numbers is
+ * `native` (`a * b`); `args` places the operands among the helper's arguments. In a function
+ * that may run before the module body the fast path is written at the operator, one check for
+ * a whole expression of operators: `a * b + c` becomes
+ * `typeof a === "number" && typeof b === "number" && typeof c === "number" ? a * b + c : opAdd(opMul(a, b), c)`.
+ * Each operand is evaluated once, left to right: a variable or a literal is read as it stands
+ * when nothing that runs after it can change it, anything else is stored in a temporary first
+ * (`(_a = xs[i], typeof _a === "number" && … ? _a * w : opMul(_a, w))`).
  */
 export function dispatch(fs: FileState, name: string, operands: Expression[], native: (ops: Expression[]) => Expression, args: (ops: Expression[]) => Expression[], path: NodePath, result: "value" | "other"): Expression {
   const { t } = fs;
@@ -125,20 +140,42 @@ export function dispatch(fs: FileState, name: string, operands: Expression[], na
   if (typeof at === "string") return call(fs, name, args(operands), path, result);
   const temps = fs.temporaries.get(at.inline) ?? [];
   fs.temporaries.set(at.inline, temps);
+  // an operand that is a fast path of the same function merges into this one (its temporaries are made again here)
+  const parts = operands.map((o): Pick<Inline, "leaves" | "build"> => {
+    const inner = INLINE.get(o);
+    if (!inner || inner.fn !== at.inline) return { leaves: [o], build: ([leaf]) => ({ native: t.cloneNode(leaf!), slow: t.cloneNode(leaf!) }) };
+    for (const tmp of inner.temps) temps.splice(temps.indexOf(tmp), 1);
+    return inner;
+  });
+  const leaves = parts.flatMap((p) => p.leaves);
+  const own: BabelTypes.Identifier[] = [];
   const assignments: Expression[] = [];
-  const ops = operands.map((o, i) => {
-    if (isLiteral(o) || o.type === "ThisExpression" || (o.type === "Identifier" && unchangedBy(fs, path, o.name, operands.slice(i + 1)))) return o;
-    const tmp = fs.program.scope.generateUidIdentifier(operands.length === 1 ? "x" : "abc"[i]);
-    temps.push(tmp);
-    assignments.push(t.assignmentExpression("=", tmp, o));
+  const refs = leaves.map((leaf, i) => {
+    if (isLiteral(leaf) || leaf.type === "ThisExpression" || (leaf.type === "Identifier" && unchangedBy(fs, path, leaf.name, leaves.slice(i + 1)))) return leaf;
+    const tmp = fs.program.scope.generateUidIdentifier("abcdefgh"[own.length % 8]);
+    own.push(tmp);
+    assignments.push(t.assignmentExpression("=", tmp, leaf));
     return tmp;
   });
-  const copy = () => ops.map((o) => t.cloneNode(o));
-  const fast = native(copy());
-  NATIVE.add(fast);
-  // a literal operand needs no check: with numbers, the helper too gives what the operator gives
-  const checks = ops.filter((o) => !isLiteral(o)).map((o) => t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(o)), t.stringLiteral("number")));
-  const slow = t.callExpression(t.cloneNode(helper(fs, name).imported), args(copy()));
+  temps.push(...own);
+  const build = (refs: Expression[]) => {
+    let k = 0;
+    const built = parts.map((p) => p.build(refs.slice(k, (k += p.leaves.length))));
+    const fast = native(built.map((b) => b.native));
+    NATIVE.add(fast);
+    const helperArgs = args(built.map((b) => b.slow)).map((a) => (a.type === "StringLiteral" ? t.cloneNode(a) : a));
+    return { native: fast, slow: t.callExpression(t.cloneNode(helper(fs, name).imported), helperArgs) };
+  };
+  const { native: fast, slow } = build(refs);
+  // a literal needs no check: with numbers, the helpers too give what the operators give
+  const checked = new Set<string>();
+  const checks = refs.flatMap((r) => {
+    if (isLiteral(r)) return [];
+    const key = r.type === "Identifier" ? r.name : "this";
+    if (checked.has(key)) return [];
+    checked.add(key);
+    return [t.binaryExpression("===", t.unaryExpression("typeof", t.cloneNode(r)), t.stringLiteral("number"))];
+  });
   const test = checks.reduce<Expression | null>((all, c) => (all ? t.logicalExpression("&&", all, c) : c), null);
   const choice = test ? t.conditionalExpression(test, fast, slow) : slow;
   const node = assignments.length ? t.sequenceExpression([...assignments, choice]) : choice;
@@ -146,6 +183,7 @@ export function dispatch(fs: FileState, name: string, operands: Expression[], na
   node.start = path.node.start;
   node.end = path.node.end;
   (result === "other" ? NOT_VALUE : MAY_BE_VALUE).add(node);
+  INLINE.set(node, { fn: at.inline, leaves, build, temps: own });
   return node;
 }
 
