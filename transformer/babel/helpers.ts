@@ -144,7 +144,10 @@ export function dispatch(fs: FileState, name: string, operands: Expression[], na
   const parts = operands.map((o): Pick<Inline, "leaves" | "build"> => {
     const inner = INLINE.get(o);
     if (!inner || inner.fn !== at.inline) return { leaves: [o], build: ([leaf]) => ({ native: t.cloneNode(leaf!), slow: t.cloneNode(leaf!) }) };
-    for (const tmp of inner.temps) temps.splice(temps.indexOf(tmp), 1);
+    for (const tmp of inner.temps) {
+      const i = temps.indexOf(tmp);
+      if (i >= 0) temps.splice(i, 1);
+    }
     return inner;
   });
   const leaves = parts.flatMap((p) => p.leaves);

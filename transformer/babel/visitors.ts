@@ -9,6 +9,7 @@ import { canSkip, isNullish } from "./not-value.js";
 import { operatorOffset, where } from "./positions.js";
 import { CHECKED, GENERATED, NATIVE, NOT_VALUE, type Expression, type FileState, type Node, type State } from "./state.js";
 import { splitTarget } from "./targets.js";
+
 /** `arr[k]`, `k in o`: a key that could be a Value goes through opKey, which throws for one (it would become the string "Value(…)"). */
 function wrapKey(fs: FileState, key: NodePath<Expression>): void {
   if (canSkip(fs, key)) return;
