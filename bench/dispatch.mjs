@@ -186,7 +186,7 @@ export async function run({ smoke = false } = {}) {
     const transformedText = readFileSync(join(dir, "number-transformed.mjs"), "utf8");
     if (!transformedText.includes("_opMul(") || !transformedText.includes("_opLt(")) throw new Error("the number kernel was not rewritten:\n" + transformedText);
     const importingText = readFileSync(join(dir, "number-importing.mjs"), "utf8");
-    if (!otherPlugin && !/typeof \w+ === "number" && typeof \w+ === "number" \? \w+ \* \w+ : _opMul2\(/.test(importingText)) throw new Error("the importing kernel has no fast path at its operators:\n" + importingText);
+    if (!otherPlugin && !/typeof \w+ === "number" \? \w+ \+ \w+ \* \w+ : _opAdd2\(\w+, _opMul2\(/.test(importingText)) throw new Error("the importing kernel has no fast path at its operators:\n" + importingText);
     const typedText = readFileSync(join(dir, "typed-transformed-ts.mjs"), "utf8");
     const typedRewritten = /_op[A-Z]\w*\(/.test(typedText);
 
