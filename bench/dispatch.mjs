@@ -5,13 +5,18 @@
 //      annotations: every operator, the loop tests too, goes through a helper), transformed
 //      against the same file untransformed (target: at most 1.05 times, since the loader and the
 //      bundler plugins rewrite every file of a project);
+//      The same kernel in a file that also imports another module: such a file may sit in an
+//      import cycle, so its hoisted functions cannot use the helper constants (dead zone); each
+//      operator there checks for two numbers itself and calls the imported helper otherwise
+//      (same target);
 //   2. the same kernel in TypeScript with `number` annotations, which the plugin trusts and
 //      leaves as written (what a typed file pays);
 //   3. Value-heavy code (a neuron's forward and backward) written with operators and
-//      transformed, against the same code written with method calls (target: equal within noise).
+//      transformed, against the same code written with method calls (target: equal within noise),
+//      also in a file that imports another module.
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,6 +29,24 @@ const NUMBER_KERNEL = `export function kernel(xs, ys, reps) {
     for (let j = 0; j < xs.length; j++) {
       s += xs[j] * ys[j];
     }
+    s = s / 2;
+  }
+  return s;
+}
+`;
+
+// The same work through small functions called for every element (a multiply-add, a comparison):
+// each call pays the helpers' checks that plain code does not make.
+const CALLS_KERNEL = `function madd(a, b, c) {
+  return a * b + c;
+}
+function lt(a, b) {
+  return a < b;
+}
+export function kernel(xs, ys, reps) {
+  let s = 0;
+  for (let r = 0; lt(r, reps); r++) {
+    for (let j = 0; lt(j, xs.length); j++) s = madd(xs[j], ys[j], s);
     s = s / 2;
   }
   return s;
@@ -90,20 +113,24 @@ console.log(JSON.stringify({ ms: best, result }));
 
 /** The Babel plugin as built (dist/), or compiled from its sources when dist/ is older. */
 async function loadPlugin() {
-  const sources = [join(root, "transformer/babel/index.ts"), join(root, "transformer/babel/positions.ts"), join(root, "transformer/operators.ts")];
+  // another build of the plugin, to compare (for example the main branch's: MG_BENCH_PLUGIN=/work/main/dist/transformer/babel/index.js)
+  const other = process.env.MG_BENCH_PLUGIN;
+  if (other) return { plugin: (await import(pathToFileURL(other).href)).default, source: other, other: true };
+  const babelDir = join(root, "transformer/babel");
+  const sources = [...readdirSync(babelDir).filter((f) => f.endsWith(".ts")).map((f) => join(babelDir, f)), join(root, "transformer/operators.ts"), join(root, "runtime/messages.ts")];
   const built = join(root, "dist/transformer/babel/index.js");
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return { plugin: (await import(pathToFileURL(built).href)).default, source: "dist/transformer/babel" };
   const ts = (await import("typescript")).default;
-  const out = join(root, "node_modules/.cache/micrograd-ts-bench/transformer");
-  mkdirSync(join(out, "babel"), { recursive: true });
-  writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+  const out = join(root, "node_modules/.cache/micrograd-ts-bench");
   for (const f of sources) {
-    const rel = f.slice(join(root, "transformer").length + 1).replace(/\.ts$/, ".js");
+    const target = join(out, f.slice(root.length + 1).replace(/\.ts$/, ".js"));
+    mkdirSync(join(target, ".."), { recursive: true });
     const js = ts.transpileModule(readFileSync(f, "utf8"), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true }, fileName: f }).outputText;
-    writeFileSync(join(out, rel), js);
+    writeFileSync(target, js);
   }
-  const url = pathToFileURL(join(out, "babel/index.js")).href + `?t=${newest}`;
+  writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+  const url = pathToFileURL(join(out, "transformer/babel/index.js")).href + `?t=${newest}`;
   return { plugin: (await import(url)).default, source: "transformer/babel/*.ts (dist/ is older; compiled for the bench)" };
 }
 
@@ -124,7 +151,7 @@ const secondOverFirst = (xs) => {
 
 export async function run({ smoke = false } = {}) {
   const { url: runtimeUrl, source: runtimeSource } = await runtimeEntry();
-  const { plugin, source: pluginSource } = await loadPlugin();
+  const { plugin, source: pluginSource, other: otherPlugin } = await loadPlugin();
   const { transformSync } = await import("@babel/core");
   const dir = mkdtempSync(join(tmpdir(), "mg-bench-dispatch-"));
   try {
@@ -147,13 +174,19 @@ export async function run({ smoke = false } = {}) {
       numberTransformed: write("number-transformed.mjs", NUMBER_KERNEL, true),
       // a file that imports another module may sit in an import cycle: its hoisted functions hold the helpers in constants of their own
       numberImporting: write("number-importing.mjs", `import "./empty.mjs";\n${NUMBER_KERNEL}`, true),
+      callsPlain: write("calls-plain.mjs", CALLS_KERNEL, false),
+      callsTransformed: write("calls-transformed.mjs", CALLS_KERNEL, true),
+      callsImporting: write("calls-importing.mjs", `import "./empty.mjs";\n${CALLS_KERNEL}`, true),
       typedPlain: write("typed-plain-ts.mjs", TYPED_KERNEL, false),
       typedTransformed: write("typed-transformed-ts.mjs", TYPED_KERNEL, true),
       valueMethods: write("value-methods.mjs", VALUE_METHODS, false),
       valueOperators: write("value-operators.mjs", VALUE_OPERATORS, true),
+      valueImporting: write("value-importing.mjs", `import "./empty.mjs";\n${VALUE_OPERATORS}`, true),
     };
     const transformedText = readFileSync(join(dir, "number-transformed.mjs"), "utf8");
     if (!transformedText.includes("_opMul(") || !transformedText.includes("_opLt(")) throw new Error("the number kernel was not rewritten:\n" + transformedText);
+    const importingText = readFileSync(join(dir, "number-importing.mjs"), "utf8");
+    if (!otherPlugin && !/typeof \w+ === "number" \? \w+ \+ \w+ \* \w+ : _opAdd2\(\w+, _opMul2\(/.test(importingText)) throw new Error("the importing kernel has no fast path at its operators:\n" + importingText);
     const typedText = readFileSync(join(dir, "typed-transformed-ts.mjs"), "utf8");
     const typedRewritten = /_op[A-Z]\w*\(/.test(typedText);
 
@@ -173,7 +206,7 @@ export async function run({ smoke = false } = {}) {
       }
     }
     const same = (a, b) => Object.is(results[a], results[b]);
-    if (!same("numberPlain", "numberImporting") || !same("numberPlain", "numberTransformed") || !same("typedPlain", "typedTransformed") || !same("valueMethods", "valueOperators")) {
+    if (!same("numberPlain", "callsPlain") || !same("callsPlain", "callsTransformed") || !same("callsPlain", "callsImporting") || !same("numberPlain", "numberImporting") || !same("numberPlain", "numberTransformed") || !same("typedPlain", "typedTransformed") || !same("valueMethods", "valueOperators") || !same("valueMethods", "valueImporting")) {
       throw new Error(`variants computed different results: ${JSON.stringify(results)}`);
     }
     // Each figure is the fastest run over all processes: on a shared machine other work only ever
@@ -183,17 +216,23 @@ export async function run({ smoke = false } = {}) {
     const numberRatio = ratio("numberTransformed", "numberPlain");
     const typedRatio = ratio("typedTransformed", "typedPlain");
     const valueRatio = ratio("valueOperators", "valueMethods");
+    const importingRatio = ratio("numberImporting", "numberPlain");
+    const valueImportingRatio = ratio("valueImporting", "valueMethods");
     const where = `CPU time, fastest of ${runs} runs after warm-up in each of ${processes} fresh processes; plugin from ${pluginSource}; runtime from ${runtimeSource}`;
     const mAdds = (Number(n) * Number(reps)) / 1e6;
     return [
       { bench: "dispatch: number kernel, plain JS", metric: `${mAdds}M multiply-adds untransformed`, value: ms.numberPlain, unit: "ms", note: where },
       { bench: "dispatch: number kernel, plain JS", metric: "same file through the Babel plugin", value: ms.numberTransformed, unit: "ms", note: "every + * / < in the loop is a helper call (opAdd, opMul, opDiv, opLt)" },
       { bench: "dispatch: number kernel, plain JS", metric: "transformed / untransformed", value: numberRatio, unit: "x", target: "<= 1.05", ok: smoke ? undefined : numberRatio <= 1.05 },
-      { bench: "dispatch: number kernel, plain JS", metric: "the same in a file that imports another module, / untransformed", value: ratio("numberImporting", "numberPlain"), unit: "x", note: "top-level functions hold the helpers in constants of their own (a module constant could be in its dead zone in an import cycle)" },
+      { bench: "dispatch: number kernel, plain JS", metric: "the same in a file that imports another module, / untransformed", value: importingRatio, unit: "x", target: "<= 1.05", ok: smoke ? undefined : importingRatio <= 1.05, note: "hoisted functions check for two numbers at each operator, then call the imported helper (a module constant could be in its dead zone in an import cycle)" },
+      { bench: "dispatch: number kernel of small functions", metric: "untransformed", value: ms.callsPlain, unit: "ms", note: "a * b + c and a < b in functions called for every element" },
+      { bench: "dispatch: number kernel of small functions", metric: "transformed / untransformed", value: ratio("callsTransformed", "callsPlain"), unit: "x", target: "<= 1.05", ok: smoke ? undefined : ratio("callsTransformed", "callsPlain") <= 1.05, note: "helpers through module constants" },
+      { bench: "dispatch: number kernel of small functions", metric: "in a file that imports another module, / untransformed", value: ratio("callsImporting", "callsPlain"), unit: "x", target: "<= 1.05", ok: smoke ? undefined : ratio("callsImporting", "callsPlain") <= 1.05, note: "the fast path at each operator" },
       { bench: "dispatch: number kernel, typed TS", metric: "transformed / untransformed", value: typedRatio, unit: "x", note: typedRewritten ? "some operators were rewritten" : "number annotations: the plugin leaves every operator as written" },
       { bench: "dispatch: Value code", metric: "operators, transformed (neuron of 50 inputs, forward + backward)", value: ms.valueOperators, unit: "ms", note: `${vreps} repetitions` },
       { bench: "dispatch: Value code", metric: "the same with method calls", value: ms.valueMethods, unit: "ms" },
       { bench: "dispatch: Value code", metric: "operators / method calls", value: valueRatio, unit: "x", target: "0.95 .. 1.05", ok: smoke ? undefined : valueRatio >= 0.95 && valueRatio <= 1.05 },
+      { bench: "dispatch: Value code", metric: "operators in a file that imports another module / method calls", value: valueImportingRatio, unit: "x", target: "0.95 .. 1.05", ok: smoke ? undefined : valueImportingRatio >= 0.95 && valueImportingRatio <= 1.05 },
       { bench: "dispatch: Value code", metric: "noise: method calls against themselves (second-fastest / fastest process)", value: secondOverFirst(times.valueMethods), unit: "x", note: "how far two measurements of the same code lie apart here" },
     ];
   } finally {

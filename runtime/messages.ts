@@ -5,7 +5,8 @@
 // per case, so that a mistake reads the same whichever way the code was compiled.
 
 /** `a % b`, `a %= b`. */
-export const REMAINDER = "Operator % is not defined on a Value (micrograd has no remainder): use a.data % b for a number.";
+export const remainder = (op: string): string => `Operator ${op} is not defined on a Value (micrograd has no remainder): use a.data % b for a number.`;
+export const REMAINDER = remainder("%");
 
 /** `a < b`, `a <= b`, `a > b`, `a >= b`. */
 export const compare = (op: string): string => `Values cannot be compared with ${op}: compare their numbers, a.data ${op} b.data.`;
@@ -26,6 +27,21 @@ export const UNARY_PLUS = "Unary + would turn a Value into a number: use a.data,
 /** `a == 2`, `a != "x"`: the Value would be converted to a primitive. */
 export const looseEquality = (op: "==" | "!="): string =>
   `Operator ${op} between a Value and a number or string would convert the Value: compare its number, a.data ${op} 2, or use ${op}= to ask whether two Values are the same node.`;
+
+/**
+ * The message of each operator a Value does not support, by the name the operator table
+ * (transformer/operators.ts) gives it, as a function of the operator's token.
+ */
+export const MESSAGES = {
+  remainder,
+  comparison: compare,
+  bitwise,
+  stringConcat: (_op: string): string => STRING_CONCAT,
+  update: (op: string): string => update(op as "++" | "--"),
+  unaryPlus: (_op: string): string => UNARY_PLUS,
+  looseEquality: (op: string): string => looseEquality(op as "==" | "!="),
+} as const;
+export type MessageId = keyof typeof MESSAGES;
 
 /** `Math.max(a, 1)`, `Number(a)`, `parseFloat(a)`: a function that takes numbers. */
 export const numberFunction = (name: string): string =>

@@ -57,4 +57,38 @@ describe("helper constants and hoisting", () => {
     expect(r.error ?? "").toBe("");
     expect(r.stdout).toBe("7 6\n");
   });
+
+  test("the fast path written at each operator of a hoisted function: operands evaluated once, left to right, Values and numbers alike", () => {
+    // f runs from the other module of a cycle before its own module body; its operands log when they are evaluated
+    const r = run(
+      "inline",
+      {
+        f: [
+          'import { Value } from "micrograd-ts";',
+          'import { ran } from "./g.js";',
+          "const seen: string[] = [];",
+          "export function f(o: any, log: string[]) {",
+          '  const at = (name: string, x: any) => (log.push(name), x);',
+          "  let s = at(\"s\", o.s);",
+          '  const bump = () => ((s = 100), 1);',
+          // `s` is changed by a closure during the last operand: it must be read before
+          '  const a = s * 2 + bump();',
+          '  o[at("k", "v")] *= at("m", o.m) - at("n", 1);',
+          '  return [a, o.v, -at("neg", o.v) / 2].map((x) => (typeof x === "number" ? x : x.data));',
+          "}",
+          'const out = f({ s: new Value(2), v: new Value(3), m: new Value(5) }, seen);',
+          'console.log(ran, out.join(","), seen.join(" "));',
+        ].join("\n"),
+        g: [
+          'import { f } from "./f.js";',
+          "const log: string[] = [];",
+          'const out = f({ s: 2, v: 3, m: 5 }, log);',
+          'export const ran = `${out.join(",")} ${log.join(" ")}`;',
+        ].join("\n"),
+      },
+      "f",
+    ).get("inline/f.js")!;
+    expect(r.error ?? "").toBe("");
+    expect(r.stdout).toBe("5,12,-6 s k m n neg 5,12,-6 s k m n neg\n");
+  });
 });

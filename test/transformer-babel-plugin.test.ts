@@ -55,6 +55,27 @@ describe("the Babel plugin", () => {
     expect(babelTransform(viaOwnModule, `${ROOT}src/x.js`, { optInModules: ["./my-model"] })).toContain("export const g = a => _opMul(a, model);");
   });
 
+  test("in a file that imports another module, a hoisted function checks for numbers once per expression of operators and calls the imported helpers otherwise", () => {
+    // no helper constants there (they could be in their dead zone in an import cycle); the fast path
+    // is at the operators, each operand evaluated once, left to right (xs[i] in a temporary: a getter could change s or w)
+    const src = 'import { w } from "./w.js";\nexport function f(xs, i, s) {\n  s += xs[i] * w;\n  return s < 0 ? -s : s;\n}\nexport const g = (a) => a * 2;\n';
+    expect(babelTransform(src, `${ROOT}src/x.js`, { all: true })).toBe(
+      'import { opKey as _opKey2, opMul as _opMul2, opAdd as _opAdd2, opLt as _opLt2, opNeg as _opNeg2 } from "micrograd-ts";\n' +
+        'import { w } from "./w.js";\n' +
+        "const _opMul = _opMul2;\n" +
+        "export function f(xs, i, s) {\n" +
+        "  var _a2;\n" +
+        '  s = (_a2 = xs[typeof i === "number" ? i : _opKey2(i, "src/x.js:3:11")], typeof s === "number" && typeof _a2 === "number" && typeof w === "number" ? s + _a2 * w : _opAdd2(s, _opMul2(_a2, w)));\n' +
+        '  return (typeof s === "number" ? s < 0 : _opLt2(s, 0, "src/x.js:4:12")) ? typeof s === "number" ? -s : _opNeg2(s) : s;\n' +
+        "}\n" +
+        "export const g = a => _opMul(a, 2);",
+    );
+    // one check for a whole expression of operators, whose fast path is the expression as written
+    expect(babelTransform('import "./w.js";\nexport function m(a, b, c) {\n  return a * b + c;\n}\n', `${ROOT}src/x.js`, { all: true })).toContain('return typeof a === "number" && typeof b === "number" && typeof c === "number" ? a * b + c : _opAdd2(_opMul2(a, b), c);');
+    // a literal needs no check (with numbers the helper gives what the operator gives); a string still goes to the helper when the other side is not a number
+    expect(babelTransform('import "./w.js";\nexport function h(x) {\n  return "a" + x;\n}\n', `${ROOT}src/x.js`, { all: true })).toContain('return typeof x === "number" ? "a" + x : _opAdd2("a", x);');
+  });
+
   test("a misspelt or mistyped option is an error that names it", () => {
     expect(() => babelTransform("1;", `${ROOT}src/x.js`, { importsource: "x" } as never)).toThrow('micrograd-ts/babel: unknown option "importsource"; the options are importSource, optInModules, all');
     expect(() => babelTransform("1;", `${ROOT}src/x.js`, { all: "yes" } as never)).toThrow('micrograd-ts/babel: option "all" must be a boolean, got "yes"');

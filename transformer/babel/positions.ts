@@ -1,6 +1,9 @@
 // Source positions for the messages the emitted code throws: "file:line:column", 1-based as in
 // stack traces and editors.
 
+import type { types as BabelTypes } from "@babel/core";
+import type { FileState } from "./state.js";
+
 export class Positions {
   private lineStarts: number[] | null = null;
   constructor(readonly code: string) {}
@@ -38,4 +41,24 @@ export function relativeName(filename: string, cwd: string): string {
   const root = cwd.replace(/\\/g, "/").replace(/\/?$/, "/");
   if (cwd && file.startsWith(root)) return file.slice(root.length);
   return file;
+}
+
+/** The position argument of a helper that throws: "file:line:column" of `offset`. */
+export function where(fs: FileState, offset: number | null | undefined): BabelTypes.StringLiteral {
+  return fs.t.stringLiteral(offset == null ? fs.file : `${fs.file}:${fs.positions.lineColumn(offset)}`);
+}
+
+/** Where the operator token starts, after the left operand (skipping `)`, blanks and comments). */
+export function operatorOffset(fs: FileState, leftEnd: number | null | undefined, op: string): number | null {
+  if (leftEnd == null) return null;
+  const code = fs.positions.code;
+  let i = leftEnd;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (c === ")" || c === " " || c === "\t" || c === "\n" || c === "\r") i++;
+    else if (code.startsWith("//", i)) i = code.indexOf("\n", i) < 0 ? code.length : code.indexOf("\n", i);
+    else if (code.startsWith("/*", i)) i = code.indexOf("*/", i) < 0 ? code.length : code.indexOf("*/", i) + 2;
+    else break;
+  }
+  return code.startsWith(op, i) ? i : leftEnd;
 }

@@ -234,7 +234,7 @@ class FileRewriter {
     }
     const unsupported = UNSUPPORTED_BINARY[opText];
     if (unsupported !== undefined) {
-      const isAssignment = opText.endsWith("=") && !["<=", ">="].includes(opText);
+      const isAssignment = unsupported.kind === "assignment";
       if (isAssignment) this.visitTargetParts(skipParens(ts, node.left), depth + 1);
       const left = isAssignment ? inference.kindOfType(node.left) : this.operandKind(node.left, depth + 1);
       const right = this.operandKind(node.right, depth + 1);
@@ -242,7 +242,7 @@ class FileRewriter {
         this.report(node.operatorToken.getStart(sf), opText.length, unsupported, node);
         return undefined;
       }
-      if (unsupported.code === 9002) return "other"; // a comparison: boolean
+      if (unsupported.kind === "comparison") return "other"; // a boolean
       return isAssignment ? undefined : nativeKind(opText, left, right);
     }
     // Anything else (`=`, `&&`, `??`, `,`, `===`, `in`, …): rewrite inside, keep the operator.
@@ -313,7 +313,7 @@ class FileRewriter {
     }
     const unsupported = UNSUPPORTED_UNARY[opText];
     let k: Kind;
-    if (opText === "++" || opText === "--") {
+    if (unsupported?.kind === "update") {
       this.visitTargetParts(skipParens(ts, node.operand), depth + 1);
       k = inference.kindOfType(node.operand);
     } else k = this.operandKind(node.operand, depth + 1);

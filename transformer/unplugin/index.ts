@@ -20,8 +20,8 @@ import { dirname, resolve } from "node:path";
 import type { UnpluginContextMeta, UnpluginFactory, UnpluginOptions } from "unplugin";
 import { BUNDLER, checkPeers } from "../../node/peers.js";
 import type { MicrogradBabelOptions } from "../babel/index.js";
+import { mayOptIn } from "../babel/opt-in.js";
 import { compile, tsCandidates } from "../compile.js";
-import { RUNTIME_MODULE } from "../operators.js";
 
 export type FilterPattern = string | RegExp | readonly (string | RegExp)[];
 
@@ -70,9 +70,6 @@ export const factory: UnpluginFactory<MicrogradPluginOptions | undefined, false>
       throw new TypeError(`${entry}: option "${key}" must be a RegExp, a glob string or an array of them, got ${String(value)}`);
     }
   }
-  // With all: false, a file can only opt in if its text names the runtime or the directive: a
-  // substring test spares Babel every other file.
-  let markers: string[] | undefined;
   // Vite and Rollup serve ES modules: a file with no import still gets an import of the helpers.
   // The other tools also bundle CommonJS, where Babel tells a script from a module itself.
   const esOnly = meta.framework === "vite" || meta.framework === "rollup";
@@ -85,9 +82,8 @@ export const factory: UnpluginFactory<MicrogradPluginOptions | undefined, false>
       filter: { id: { include: toArray(include), exclude: [...toArray(exclude), VIRTUAL] } },
       async handler(code, id) {
         if (!plugin.all) {
-          // loaded here, not at the top: a missing Babel is reported by the check above, not by Node
-          markers ??= [plugin.importSource ?? RUNTIME_MODULE, RUNTIME_MODULE, (await import("../babel/index.js")).DIRECTIVE, ...(plugin.optInModules ?? [])];
-          if (!markers.some((m) => code.includes(m))) return null;
+          // a substring test spares Babel every file that cannot opt in
+          if (!mayOptIn(code, plugin)) return null;
         }
         const filename = id.replace(/[?#].*$/, "");
         const result = await compile(code, {
