@@ -255,6 +255,11 @@ class FileRewriter {
       if (core === undefined) return undefined;
       // the read keeps the wrappers as written, so the checker types it as it types the target
       const read = rewrapped(ts, sf, node.left, target, core);
+      // `(t satisfies T) = …` would check the new value against t's narrowed type (a number
+      // narrowed from `Value | number`): the write drops `satisfies T`, the read keeps it
+      for (let w: TS.Expression = node.left; w !== target; w = (w as TS.ParenthesizedExpression).expression) {
+        if (ts.isSatisfiesExpression(w)) edits.replace(w.expression.end, w.end, "");
+      }
       edits.replace(node.operatorToken.getStart(sf), node.operatorToken.end, `= ${edits.call(fn)}(${read},`);
       edits.close(node.end, ")", depth);
       return this.resultKind(BINARY[compound]!, fn, left, right);
