@@ -25,6 +25,9 @@ export function scale(x: any, k: number) {
   return x * k + 1;
 }
 export const shout = (x: any) => (x * 2).toUpperCase();
+export function join<T>(x: T, y: any) {
+  return x + y;
+}
 export function total(xs: any[]) {
   let acc: any = 0;
   for (const x of xs) acc += x;

@@ -192,6 +192,9 @@ class FileRewriter {
     const maybeValue = (k: Kind): boolean => k === "mixed" || k === "generic";
     const dispatchable = (k: Kind): boolean => k === "number" || k === "mixed" || k === "generic" || k === "any";
     if (maybeValue(left) || maybeValue(right)) {
+      // a type parameter and `any`: tsc accepts `x + y`, and nothing says a Value is there
+      const generic = left === "generic" || right === "generic";
+      if (generic && (left === "any" || right === "any") && !this.dispatchAny) return undefined;
       if (dispatchable(left) && dispatchable(right)) return op.dispatch;
       // `Value | number` against what is no number: the engine's call, whose parameter types make
       // the checker report it; a type parameter against it stays as tsc has it
