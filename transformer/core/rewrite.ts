@@ -259,9 +259,10 @@ class FileRewriter {
       // the read keeps the wrappers as written, so the checker types it as it types the target
       const read = rewrapped(ts, sf, node.left, target, core);
       // `(t satisfies T) = …` would check the new value against t's narrowed type (a number
-      // narrowed from `Value | number`): the write drops `satisfies T`, the read keeps it
+      // narrowed from `Value | number`): in the write, `satisfies T` becomes a comment (its text
+      // stays in place for the editor's positions), the read keeps it
       for (let w: TS.Expression = node.left; w !== target; w = (w as TS.ParenthesizedExpression).expression) {
-        if (ts.isSatisfiesExpression(w)) edits.replace(w.expression.end, w.end, "");
+        if (ts.isSatisfiesExpression(w)) this.silence(w);
       }
       edits.replace(node.operatorToken.getStart(sf), node.operatorToken.end, `= ${edits.call(fn)}(${read},`);
       edits.close(node.end, ")", depth);
@@ -285,6 +286,20 @@ class FileRewriter {
     const right = this.visit(node.right, depth + 1);
     if (node.operatorToken.kind === this.K.EqualsToken) return right ?? undefined;
     return undefined;
+  }
+
+  /** Turns ` satisfies T` of `w` into a comment, or removes it if T holds a comment itself. */
+  private silence(w: TS.SatisfiesExpression): void {
+    const { sf, edits } = this;
+    const gap = /^\s*/.exec(sf.text.slice(w.expression.end))![0].length;
+    const keyword = w.expression.end + gap;
+    const typeText = sf.text.slice(keyword, w.end);
+    if (!typeText.startsWith("satisfies") || typeText.includes("/*") || typeText.includes("*/")) {
+      edits.replace(w.expression.end, w.end, "");
+      return;
+    }
+    edits.replace(keyword, keyword + "satisfies".length, "/* satisfies");
+    edits.close(w.end, " */", 0);
   }
 
   /** Visits the object and key expressions of an assignment target. */
