@@ -1,18 +1,39 @@
-// The dispatching operator helpers that the transforms emit where types do not decide
-// (the Babel path always; the TypeScript path for operands typed `any`). Two numbers take the
-// fast path (the native operator); a Value on either side goes to the engine; anything else
-// falls back to the native operator, so `"a" + 1` is still "a1".
+// The dispatching operator helpers that the transforms emit where types do not decide (the Babel
+// path always; the TypeScript path for an operand that may be a Value or a number, such as
+// `Value | number` or a type parameter, and for `any` under the option dispatchAny). Two numbers
+// take the fast path (the native operator); a Value on either side goes to the engine; anything
+// else falls back to the native operator, so `"a" + 1` is still "a1". Their types say what they
+// return member by member (ArithmeticResult), so `x * 2` with `x: Value | number` is
+// `Value | number` to the checker, as it is at run time.
 //
 // The unsupported operators (`%`, `<`, bitwise, unary `+`, `==`, `++`) and the places that would
 // convert a Value (a computed key, an argument of Math.max…) are wrapped on the untyped path only
 // to give a clear error, with the source position, when a Value reaches them at run time; the
 // words are runtime/messages.ts's, the same as the TypeScript transformer's diagnostics.
 
-import { add, div, isValue, mul, neg, pow, sub } from "./engine.js";
+import { add, div, isValue, mul, neg, pow, sub, type Value } from "./engine.js";
 import { bitwise, compare, looseEquality, numberFunction, PROPERTY_KEY, REMAINDER, STRING_CONCAT, UNARY_PLUS, update } from "./messages.js";
 
 type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+type IsAny<T> = 0 extends 1 & T ? true : false;
+
+/**
+ * The type of `a - b`, `a * b`, `a / b`, `a ** b` computed by the dispatching helper, for each
+ * member of a union: a Value on either side gives a Value, two bigints a bigint, anything else a
+ * number; `any` gives `any`. (`Value | number` times a number: `Value | number`.)
+ */
+export type ArithmeticResult<A, B> =
+  IsAny<A> extends true ? Any : IsAny<B> extends true ? Any : A extends Value ? Value : B extends Value ? Value : A extends bigint ? (B extends bigint ? bigint : number) : number;
+
+/** The type of `a + b` computed by opAdd: as ArithmeticResult, and a string when either side is one. */
+export type AdditionResult<A, B> =
+  IsAny<A> extends true ? Any : IsAny<B> extends true ? Any : A extends string ? string : B extends string ? string : ArithmeticResult<A, B>;
+
+/** The type of `-a` computed by opNeg. */
+export type NegationResult<A> = IsAny<A> extends true ? Any : A extends Value ? Value : A extends bigint ? bigint : number;
+
+export function opAdd<A, B>(a: A, b: B): AdditionResult<A, B>;
 export function opAdd(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a + b;
   if (isValue(a) || isValue(b)) {
@@ -24,30 +45,35 @@ export function opAdd(a: Any, b: Any): Any {
   return a + b;
 }
 
+export function opSub<A, B>(a: A, b: B): ArithmeticResult<A, B>;
 export function opSub(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a - b;
   if (isValue(a) || isValue(b)) return sub(a, b);
   return a - b;
 }
 
+export function opMul<A, B>(a: A, b: B): ArithmeticResult<A, B>;
 export function opMul(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a * b;
   if (isValue(a) || isValue(b)) return mul(a, b);
   return a * b;
 }
 
+export function opDiv<A, B>(a: A, b: B): ArithmeticResult<A, B>;
 export function opDiv(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a / b;
   if (isValue(a) || isValue(b)) return div(a, b);
   return a / b;
 }
 
+export function opPow<A, B>(a: A, b: B): ArithmeticResult<A, B>;
 export function opPow(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a ** b;
   if (isValue(a) || isValue(b)) return pow(a, b);
   return a ** b;
 }
 
+export function opNeg<A>(a: A): NegationResult<A>;
 export function opNeg(a: Any): Any {
   if (typeof a === "number") return -a;
   if (isValue(a)) return neg(a);

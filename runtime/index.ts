@@ -31,6 +31,6 @@ export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckE
 export { pyRepr, pyFixed } from "./format.js";
 export { makeMoons, linspace, RandomState, numpyRandom, type MoonsOptions, type Moons } from "./datasets.js";
 // The operator helpers that the transforms emit (not meant to be called by hand).
-export { opAdd, opSub, opMul, opDiv, opPow, opNeg, opMod, opLt, opGt, opLe, opGe, opBitwise, opBitNot, opPlus, opEq, opNe, opUpdate, opUpdateMember, opKey, opArg, opArgs } from "./dispatch.js";
+export { opAdd, opSub, opMul, opDiv, opPow, opNeg, opMod, opLt, opGt, opLe, opGe, opBitwise, opBitNot, opPlus, opEq, opNe, opUpdate, opUpdateMember, opKey, opArg, opArgs, type ArithmeticResult, type AdditionResult, type NegationResult } from "./dispatch.js";
 export { print, pyStr, sum } from "./python.js";
 export { drawDot, Drawing, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE, type DrawOptions, type SaveOptions, type Rankdir } from "./draw.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { rewriteProgram } from "../transformer/ts/index.ts";
+import { rewriteProgram, type RewriteProgramOptions } from "../transformer/ts/index.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -62,9 +62,9 @@ export function virtualHost(virtual: Map<string, string>, options: ts.CompilerOp
 
 /**
  * Compiles files (on disk, or given as text by absolute file name) into memory, with the
- * transformer or without it (plain tsc).
+ * transformer (and its options `rewrite`) or without it (plain tsc).
  */
-export function compile(files: string[] | Map<string, string>, transform: boolean, extra: ts.CompilerOptions = {}): Compiled {
+export function compile(files: string[] | Map<string, string>, transform: boolean, extra: ts.CompilerOptions = {}, rewrite: RewriteProgramOptions = {}): Compiled {
   const options = { ...COMPILER_OPTIONS, ...extra };
   const host = virtualHost(files instanceof Map ? files : new Map<string, string>(), options);
   const roots = files instanceof Map ? [...files.keys()] : files;
@@ -72,7 +72,7 @@ export function compile(files: string[] | Map<string, string>, transform: boolea
   let rounds = 0;
   let unmapped = 0;
   if (transform) {
-    const result = rewriteProgram(ts, program, host);
+    const result = rewriteProgram(ts, program, host, rewrite);
     program = result.program;
     rounds = result.rounds;
     unmapped = result.unmapped;

@@ -117,7 +117,7 @@ function target(r: Rng, scope: Binding[], features: Set<string>): Target {
   return { ops: `A[${key}]`, setup: `const o_ = A; const k_ = ${key};`, ref: "o_[k_]", st: "V", rk: "V" };
 }
 
-/** `(t)`, `t!`, `(t as Value)`, `(t satisfies Value)`, or bare. */
+/** `(t)`, `t!`, `(t as Value)`, `(t satisfies Value)`, `(<Value>t)`, or bare. */
 function wrap(r: Rng, t: Target, features: Set<string>): string {
   const type = t.st === "V" ? "Value" : t.st === "N" ? "number" : "Value | number";
   const [kind, text] = r.pick<[string, string]>([
@@ -128,6 +128,8 @@ function wrap(r: Rng, t: Target, features: Set<string>): string {
     ["as", `(${t.ops} as ${type})`],
     ["satisfies", `(${t.ops} satisfies ${type})`],
     ["parens-as", `((${t.ops}) as ${type})`],
+    ["angle", `(<${type}>${t.ops})`],
+    ["non-null-as", `(${t.ops}! as ${type})`],
   ]);
   features.add(`wrapper-${kind}`);
   if (kind !== "bare" && kind !== "parens") features.add("wrapped-compound-target");

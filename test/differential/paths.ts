@@ -3,6 +3,7 @@
 // - oracle: the method-call texts, types stripped (esbuild), nothing rewritten;
 // - tspc: the TypeScript transformer in-process (rewriteProgram, as ts-patch calls it), emitted by
 //   TypeScript, with its diagnostics;
+// - tspc-any: the same with the option dispatchAny, on the programs that have operands typed any;
 // - babel: the Babel plugin with @babel/preset-typescript, { all: true };
 // - bundler: the bundler plugin's transform hook (its defaults: every project file), then its types stripped as the
 //   bundler does (esbuild);
@@ -16,11 +17,12 @@ import { join } from "node:path";
 import { transformSync as esbuild } from "esbuild";
 import micrograd from "../../transformer/unplugin/vite.ts";
 import { babelTransform, ROOT } from "../transformer-babel.helpers.ts";
+import type { RewriteProgramOptions } from "../../transformer/ts/index.ts";
 import { compile } from "../transformer-ts.helpers.ts";
 import type { Unit } from "./families.ts";
 import { POLY_MODULE, RT } from "./program.ts";
 
-export const PATHS = ["oracle", "tspc", "babel", "bundler", "loader"] as const;
+export const PATHS = ["oracle", "tspc", "tspc-any", "babel", "bundler", "loader"] as const;
 export type PathName = (typeof PATHS)[number];
 
 export interface Outcome {
@@ -117,6 +119,8 @@ export async function runPath(path: PathName, scratch: string, units: Unit[], po
     }
     case "tspc":
       return tspcPath(dir, units, polyUsers);
+    case "tspc-any":
+      return tspcPath(dir, units.filter((u) => u.modules.some((m) => /: any\b/.test(m.ops))), polyUsers, { dispatchAny: true });
   }
 }
 
@@ -125,7 +129,7 @@ export async function runPath(path: PathName, scratch: string, units: Unit[], po
  * from the rest, so that the others are not checked again fifty times. A diagnostic belongs to
  * the program whose block or module holds its line.
  */
-async function tspcPath(dir: string, units: Unit[], polyUsers: Set<string>): Promise<Map<string, Outcome>> {
+async function tspcPath(dir: string, units: Unit[], polyUsers: Set<string>, rewrite: RewriteProgramOptions = {}): Promise<Map<string, Outcome>> {
   const result = new Map<string, Outcome>();
   const emitted = new Map<string, string>();
   const chains = (u: Unit) => u.programs.length === 1 && u.modules.length > 1 && u.modules.every((m) => /^m\d+$/.test(m.name)) && u.modules[0]!.ops.includes("export const v0");
@@ -133,7 +137,7 @@ async function tspcPath(dir: string, units: Unit[], polyUsers: Set<string>): Pro
     if (batch.length === 0) continue;
     const files = new Map([...sources(batch, "ops", ".ts")].map(([name, text]) => [join(dir, name), text] as const));
     // the programs need no Node types: leaving them out halves the checking
-    const out = compile(files, true, { types: [] });
+    const out = compile(files, true, { types: [] }, rewrite);
     for (const [name, js] of out.js) if (b === 0 || !/(rt|poly)\.ts$/.test(name)) emitted.set(name.slice(dir.length + 1).replace(/\.ts$/, ".js"), js);
     for (const u of batch) for (const id of u.programs) result.set(id, { log: [], diagnostics: [] });
     for (const d of out.diagnostics) {

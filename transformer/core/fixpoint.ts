@@ -51,6 +51,8 @@ export interface FixpointHost {
   program(): TS.Program | undefined;
   /** Stop after this many checks (default: none; the rounds end when nothing changes or the state repeats). */
   maxRounds?: number;
+  /** Dispatch arithmetic on operands typed `any` (rewrite.ts's RewriteOptions.dispatchAny; default false). */
+  dispatchAny?: boolean;
   /** Leave a file as written when its rewrite throws (the editor, on half-typed code); by default the error propagates. */
   tolerant?: boolean;
   log?(message: string): void;
@@ -110,6 +112,7 @@ export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string
           typeChecker: checker,
           importFrom: state.importFrom,
           knowledge,
+          dispatchAny: host.dispatchAny,
         });
       } catch (error) {
         if (!host.tolerant) throw error;

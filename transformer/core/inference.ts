@@ -45,7 +45,7 @@ export function declarationOfSymbol(ts: TypeScriptModule, checker: TS.TypeChecke
 export class Inference {
   /** The kinds of the return statements of the functions being visited (innermost last). */
   private readonly frames: Kind[][] = [];
-  /** Functions whose every return has one kind (value or number), by node. */
+  /** Functions whose returns are Values or numbers (value, number or mixed), by node. */
   private readonly functionKinds = new Map<TS.Node, Kind>();
 
   constructor(
@@ -104,7 +104,7 @@ export class Inference {
     this.frames[this.frames.length - 1]?.push(kind);
   }
 
-  /** Leaves a function: if it has no declared return type and returns one kind, records it. */
+  /** Leaves a function: if it has no declared return type and returns Values or numbers, records which. */
   leaveFunction(node: TS.SignatureDeclaration): void {
     const ts = this.ts;
     const kinds = this.frames.pop()!;
@@ -113,8 +113,9 @@ export class Inference {
     const plainFunction = (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isArrowFunction(node)) && plain(node);
     const plainMethod = (ts.isMethodDeclaration(node) || ts.isGetAccessor(node)) && plain(node);
     if (!(plainFunction || plainMethod) || kinds.length === 0) return;
-    const kind = kinds[0]!;
-    if (!kinds.every((k) => k === kind) || (kind !== "value" && kind !== "number")) return;
+    if (!kinds.every((k) => k === "value" || k === "number" || k === "mixed")) return;
+    // a Value from one return and a number from another: the caller gets `Value | number`
+    const kind = kinds.every((k) => k === kinds[0]) ? kinds[0]! : "mixed";
     this.functionKinds.set(node, kind);
     if ((ts.isFunctionDeclaration(node) || plainMethod) && node.name && ts.isIdentifier(node.name)) {
       this.known.returns.set(declarationKey(this.sf.fileName, node.name.getStart(this.sf)), kind);

@@ -1,7 +1,9 @@
 // The rewrite of one source file: arithmetic whose operands the type checker types as a Value
-// becomes a call of the engine (`a * b + c` -> `add(mul(a, b), c)`), arithmetic on operands typed
-// `any` becomes a call of the dispatching helper (`opMul(x, 2)`), number-only arithmetic stays
-// as written, and operators that a Value does not support get a diagnostic.
+// becomes a call of the engine (`a * b + c` -> `add(mul(a, b), c)`), arithmetic on an operand
+// that may be a Value or a number (`Value | number`, a type parameter) becomes a call of the
+// dispatching helper (`opMul(x, 2)`), everything else (numbers; `any`, unless the option
+// dispatchAny says otherwise) stays as tsc emits it, and operators that a Value does not support
+// get a diagnostic.
 //
 // The rewrite is a list of text edits over the original text (edits.ts): operator tokens are
 // replaced and call heads / closing parentheses inserted around operands that stay in place, and
@@ -63,7 +65,11 @@ export interface RewriteOptions {
   knowledge?: Knowledge;
   /** The module to import the helpers from (default: an existing import that exports them, else "micrograd-ts"). */
   importFrom?: string;
-  /** Rewrite operands typed `any` into the dispatching helpers (default true). */
+  /**
+   * Rewrite arithmetic on operands typed `any` (and numbers) into the dispatching helpers. By
+   * default (false) it is left as tsc emits it: only what the checker proves may be a Value is
+   * rewritten.
+   */
   dispatchAny?: boolean;
 }
 
@@ -88,7 +94,7 @@ export function rewriteSourceFile(ts: TypeScriptModule, sourceFile: TS.SourceFil
     });
   const values = valueTypesFor(ts, typeChecker);
   const inference = new Inference(ts, sf, values, typeOf, declarationOf, options.knowledge ?? new Knowledge());
-  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? true);
+  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false);
   pass.visit(sf, 0);
   const { edits, diagnostics } = pass;
   if (edits.empty) return { ...unchanged(sf), diagnostics };
@@ -176,20 +182,41 @@ class FileRewriter {
     this.diagnostics.push({ start, length, code: op.code, message: op.message, category: "error", expression: { start: node.getStart(this.sf), end: node.end } });
   }
 
-  /** Which helper a binary operation on these kinds calls: the engine's, the dispatcher, or none. */
-  private pick(op: SupportedOp, left: Kind, right: Kind, token: string): string | undefined {
-    const lv = left === "value";
-    const rv = right === "value";
-    if (lv || rv) {
-      const other = lv ? right : left;
-      // `unknown` is rewritten too: TypeScript then says the argument is not an Operand, at it
-      if (token === "+" && other === "string") return undefined; // reported by the caller
-      return op.fn;
+  /**
+   * Which helper a binary operation on these kinds calls: the engine's (a side the checker proves
+   * to be a Value), the dispatching one (a side that may be a Value or a number, and nothing on
+   * the other side the dispatcher could not take), or none (arithmetic left as tsc emits it).
+   */
+  private pick(op: SupportedOp, left: Kind, right: Kind): string | undefined {
+    if (left === "value" || right === "value") return op.fn;
+    const maybeValue = (k: Kind): boolean => k === "mixed" || k === "generic";
+    const dispatchable = (k: Kind): boolean => k === "number" || k === "mixed" || k === "generic" || k === "any";
+    if (maybeValue(left) || maybeValue(right)) {
+      // a type parameter and `any`: tsc accepts `x + y`, and nothing says a Value is there
+      const generic = left === "generic" || right === "generic";
+      if (generic && (left === "any" || right === "any") && !this.dispatchAny) return undefined;
+      if (dispatchable(left) && dispatchable(right)) return op.dispatch;
+      // `Value | number` against what is no number: the engine's call, whose parameter types make
+      // the checker report it; a type parameter against it stays as tsc has it
+      return left === "generic" || right === "generic" ? undefined : op.fn;
     }
     if (!this.dispatchAny) return undefined;
     const numeric = (k: Kind): boolean => k === "number" || k === "any";
     if ((left === "any" || right === "any") && numeric(left) && numeric(right)) return op.dispatch;
     return undefined;
+  }
+
+  /** The kind of what the helper `fn` of `op` returns. */
+  private resultKind(op: SupportedOp, fn: string, left: Kind, right: Kind): Kind {
+    if (fn === op.fn) return "value";
+    if (left === "any" || right === "any") return "any";
+    return left === "generic" || right === "generic" ? "generic" : "mixed";
+  }
+
+  /** Whether `+` between these adds a Value (or a union with a Value) to a string (MG9004). */
+  private concatenatesValue(left: Kind, right: Kind): boolean {
+    const v = (k: Kind): boolean => k === "value" || k === "mixed";
+    return (v(left) && right === "string") || (left === "string" && v(right));
   }
 
   private visitBinary(node: TS.BinaryExpression, depth: number): Kind | undefined {
@@ -200,11 +227,11 @@ class FileRewriter {
     if (op !== undefined) {
       const left = this.operandKind(node.left, depth + 1);
       const right = this.operandKind(node.right, depth + 1);
-      if (opText === "+" && ((left === "value" && right === "string") || (left === "string" && right === "value"))) {
+      if (opText === "+" && this.concatenatesValue(left, right)) {
         this.report(node.operatorToken.getStart(sf), opText.length, STRING_CONCAT, node);
         return "string";
       }
-      const fn = this.pick(op, left, right, opText);
+      const fn = this.pick(op, left, right);
       if (fn === undefined) return nativeKind(opText, left, right);
       edits.open(node.left.getStart(sf), edits.call(fn) + "(", depth);
       // `a * b` -> `mul(a, b)`: the blanks before the operator go too, unless they hold a line break or a comment
@@ -212,33 +239,42 @@ class FileRewriter {
       const gapStart = /^[ \t]*$/.test(sf.text.slice(node.left.end, opStart)) ? node.left.end : opStart;
       edits.replace(gapStart, node.operatorToken.end, ",");
       edits.close(node.end, ")", depth);
-      return fn === op.fn ? "value" : "any";
+      return this.resultKind(op, fn, left, right);
     }
     if (compound !== undefined) {
       // The target is visited for what is inside it (`a[i * j] += …`), its kind comes from its type.
-      const target = skipParens(ts, node.left);
+      // `x!`, `(o.v as Value)`, `(p.v satisfies Value)`: the wrappers only speak to the checker
+      const target = skipTypeWrappers(ts, node.left);
       this.visitTargetParts(target, depth + 1);
       const left = inference.kindOfType(node.left);
       const right = this.operandKind(node.right, depth + 1);
-      if (compound === "+" && ((left === "value" && right === "string") || (left === "string" && right === "value"))) {
+      if (compound === "+" && this.concatenatesValue(left, right)) {
         this.report(node.operatorToken.getStart(sf), opText.length, STRING_CONCAT, node);
         return "string";
       }
-      const fn = this.pick(BINARY[compound]!, left, right, compound);
+      const fn = this.pick(BINARY[compound]!, left, right);
       if (fn === undefined) return undefined;
-      const read = this.targetRead(target, depth);
-      if (read === undefined) return undefined;
+      const core = this.targetRead(target, depth);
+      if (core === undefined) return undefined;
+      // the read keeps the wrappers as written, so the checker types it as it types the target
+      const read = rewrapped(ts, sf, node.left, target, core);
+      // `(t satisfies T) = …` would check the new value against t's narrowed type (a number
+      // narrowed from `Value | number`): in the write, `satisfies T` becomes a comment (its text
+      // stays in place for the editor's positions), the read keeps it
+      for (let w: TS.Expression = node.left; w !== target; w = (w as TS.ParenthesizedExpression).expression) {
+        if (ts.isSatisfiesExpression(w)) this.silence(w);
+      }
       edits.replace(node.operatorToken.getStart(sf), node.operatorToken.end, `= ${edits.call(fn)}(${read},`);
       edits.close(node.end, ")", depth);
-      return fn === BINARY[compound]!.fn ? "value" : "any";
+      return this.resultKind(BINARY[compound]!, fn, left, right);
     }
     const unsupported = UNSUPPORTED_BINARY[opText];
     if (unsupported !== undefined) {
       const isAssignment = unsupported.kind === "assignment";
-      if (isAssignment) this.visitTargetParts(skipParens(ts, node.left), depth + 1);
+      if (isAssignment) this.visitTargetParts(skipTypeWrappers(ts, node.left), depth + 1);
       const left = isAssignment ? inference.kindOfType(node.left) : this.operandKind(node.left, depth + 1);
       const right = this.operandKind(node.right, depth + 1);
-      if (left === "value" || right === "value") {
+      if (left === "value" || right === "value" || left === "mixed" || right === "mixed") {
         this.report(node.operatorToken.getStart(sf), opText.length, unsupported, node);
         return undefined;
       }
@@ -250,6 +286,20 @@ class FileRewriter {
     const right = this.visit(node.right, depth + 1);
     if (node.operatorToken.kind === this.K.EqualsToken) return right ?? undefined;
     return undefined;
+  }
+
+  /** Turns ` satisfies T` of `w` into a comment, or removes it if T holds a comment itself. */
+  private silence(w: TS.SatisfiesExpression): void {
+    const { sf, edits } = this;
+    const gap = /^\s*/.exec(sf.text.slice(w.expression.end))![0].length;
+    const keyword = w.expression.end + gap;
+    const typeText = sf.text.slice(keyword, w.end);
+    if (!typeText.startsWith("satisfies") || typeText.includes("/*") || typeText.includes("*/")) {
+      edits.replace(w.expression.end, w.end, "");
+      return;
+    }
+    edits.replace(keyword, keyword + "satisfies".length, "/* satisfies");
+    edits.close(w.end, " */", 0);
   }
 
   /** Visits the object and key expressions of an assignment target. */
@@ -304,20 +354,21 @@ class FileRewriter {
     if (prefix && UNARY[opText] !== undefined) {
       const op = UNARY[opText]!;
       const k = this.operandKind(node.operand, depth + 1);
-      const fn = k === "value" ? op.fn : k === "any" && this.dispatchAny ? op.dispatch : undefined;
+      const dispatch = k === "mixed" || k === "generic" || (k === "any" && this.dispatchAny);
+      const fn = k === "value" ? op.fn : dispatch ? op.dispatch : undefined;
       if (fn === undefined) return k === "number" ? "number" : undefined;
       const start = node.getStart(sf);
       edits.replace(start, start + opText.length, edits.call(fn) + "(");
       edits.close(node.end, ")", depth);
-      return fn === op.fn ? "value" : "any";
+      return fn === op.fn ? "value" : k;
     }
     const unsupported = UNSUPPORTED_UNARY[opText];
     let k: Kind;
     if (unsupported?.kind === "update") {
-      this.visitTargetParts(skipParens(ts, node.operand), depth + 1);
+      this.visitTargetParts(skipTypeWrappers(ts, node.operand), depth + 1);
       k = inference.kindOfType(node.operand);
     } else k = this.operandKind(node.operand, depth + 1);
-    if (unsupported !== undefined && k === "value") {
+    if (unsupported !== undefined && (k === "value" || k === "mixed")) {
       const start = prefix ? node.getStart(sf) : node.end - opText.length;
       this.report(start, opText.length, unsupported, node);
     }
@@ -335,4 +386,30 @@ function nativeKind(token: string, left: Kind, right: Kind): Kind | undefined {
 function skipParens(ts: TypeScriptModule, node: TS.Expression): TS.Expression {
   while (ts.isParenthesizedExpression(node)) node = node.expression;
   return node;
+}
+
+/** An assignment target under its parentheses and type wrappers (`x!`, `t as T`, `<T>t`, `t satisfies T`). */
+function skipTypeWrappers(ts: TypeScriptModule, node: TS.Expression): TS.Expression {
+  for (;;) {
+    if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node)) {
+      node = node.expression;
+    } else return node;
+  }
+}
+
+/**
+ * `read` (how the rewrite reads `core`, e.g. `_a.v`) inside the wrappers that `outer` puts around
+ * `core`, as written: `(o.v as Value)` reads as `(_a.v as Value)`. A type is copied on one line
+ * (an edit never adds a line break).
+ */
+function rewrapped(ts: TypeScriptModule, sf: TS.SourceFile, outer: TS.Expression, core: TS.Expression, read: string): string {
+  if (outer === core) return read;
+  const inner = (e: TS.Expression): string => rewrapped(ts, sf, e, core, read);
+  const type = (t: TS.TypeNode): string => t.getText(sf).replace(/\s*[\r\n]\s*/g, " ");
+  if (ts.isParenthesizedExpression(outer)) return `(${inner(outer.expression)})`;
+  if (ts.isNonNullExpression(outer)) return `${inner(outer.expression)}!`;
+  if (ts.isAsExpression(outer)) return `${inner(outer.expression)} as ${type(outer.type)}`;
+  if (ts.isSatisfiesExpression(outer)) return `${inner(outer.expression)} satisfies ${type(outer.type)}`;
+  if (ts.isTypeAssertionExpression(outer)) return `<${type(outer.type)}>${inner(outer.expression)}`;
+  return read;
 }

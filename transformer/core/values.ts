@@ -7,8 +7,12 @@ import type * as TS from "typescript";
 /** The TypeScript module (ts-patch hands over its patched instance; a default import works too). */
 export type TypeScriptModule = Omit<typeof TS, "default">;
 
-/** How an operand takes part in arithmetic. */
-export type Kind = "value" | "number" | "any" | "string" | "unknown" | "other";
+/**
+ * How an operand takes part in arithmetic. "mixed": a Value or a number, the checker cannot tell
+ * which (`Value | number`, a type parameter constrained to it); "generic": a type parameter
+ * without a constraint (it may be a Value, a number, a string…).
+ */
+export type Kind = "value" | "number" | "mixed" | "generic" | "any" | "string" | "unknown" | "other";
 
 const brandFiles = new WeakMap<TS.SourceFile, boolean>();
 
@@ -93,12 +97,18 @@ export class ValueTypes {
     if (type.flags & F.Unknown) return "unknown";
     if (type.flags & (F.TypeParameter | F.Index | F.IndexedAccess | F.Conditional | F.Substitution)) {
       const c = this.checker.getBaseConstraintOfType(type);
+      if (type.flags & F.TypeParameter && (c === undefined || c.flags & F.Unknown || c === type)) return "generic";
       return c && c !== type ? this.kind(c) : "other";
     }
     if (type.isUnion()) {
       const kinds = type.types.map((t) => this.kind(t));
-      if (kinds.includes("value")) return "value";
+      if (kinds.every((x) => x === "value")) return "value";
       if (kinds.every((x) => x === "number")) return "number";
+      // Values and numbers: which one only the run time knows (the dispatching helper decides)
+      if (kinds.every((x) => x === "value" || x === "number" || x === "mixed")) return "mixed";
+      // a Value or something that is not a number (`Value | undefined`): the engine's call, whose
+      // parameter types make the checker report what is wrong
+      if (kinds.includes("value") || kinds.includes("mixed")) return "value";
       if (kinds.includes("string")) return "string";
       return "other";
     }

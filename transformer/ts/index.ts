@@ -44,7 +44,7 @@ export default function microgradTransformer(
   // back; if the user ran `ts-patch install`, tsserver would run this transformer too, and its
   // rewritten text would reach hovers and edits unmapped. So under tsserver it stands aside.
   if (underTsserver()) return program;
-  return rewriteProgram(extras.ts, program, host, { maxRounds: config?.maxRounds }).program;
+  return rewriteProgram(extras.ts, program, host, { maxRounds: config?.maxRounds, dispatchAny: config?.dispatchAny === true }).program;
 }
 
 /** Whether this runs inside tsserver: the editor plugin has loaded, or the process is tsserver. */

@@ -20,6 +20,12 @@ export interface RewriteProgramOptions {
    * then get an error (TS9007). By default the rounds go on until nothing changes.
    */
   maxRounds?: number;
+  /**
+   * Rewrite arithmetic on operands typed `any` into the dispatching helpers (`opMul(x, 2)`), so a
+   * Value hidden in `any` computes. By default (false) such arithmetic is emitted as tsc emits it,
+   * with tsc's types and diagnostics.
+   */
+  dispatchAny?: boolean;
 }
 
 export interface RewrittenFile {
@@ -69,6 +75,7 @@ export function rewriteProgram(ts: TypeScriptModule, program: TS.Program, host?:
     {
       ts,
       maxRounds: options.maxRounds,
+      dispatchAny: options.dispatchAny,
       program: () => {
         if (!checked) current = rebuild(ts, current, baseHost, states, originals, parsed);
         checked = false; // the round about to run changes `states`
