@@ -65,6 +65,8 @@ export interface RewriteOptions {
   importFrom?: string;
   /** Rewrite operands typed `any` into the dispatching helpers (default true). */
   dispatchAny?: boolean;
+  /** Nodes to leave as written, with everything inside them (the editor's broken statements, broken.ts). */
+  skip?: ReadonlySet<TS.Node>;
 }
 
 /** A result that leaves the file as written. */
@@ -88,7 +90,7 @@ export function rewriteSourceFile(ts: TypeScriptModule, sourceFile: TS.SourceFil
     });
   const values = valueTypesFor(ts, typeChecker);
   const inference = new Inference(ts, sf, values, typeOf, declarationOf, options.knowledge ?? new Knowledge());
-  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? true);
+  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? true, options.skip);
   pass.visit(sf, 0);
   const { edits, diagnostics } = pass;
   if (edits.empty) return { ...unchanged(sf), diagnostics };
@@ -111,6 +113,7 @@ class FileRewriter {
     private readonly inference: Inference,
     private readonly values: ValueTypes,
     private readonly dispatchAny: boolean,
+    private readonly skip?: ReadonlySet<TS.Node>,
   ) {
     this.edits = new FileEdits(ts, sf);
     this.K = ts.SyntaxKind;
@@ -119,6 +122,7 @@ class FileRewriter {
   /** Rewrites `node` and everything below it; returns the kind of its value, when the pass knows it. */
   visit(node: TS.Node, depth: number): Kind | undefined {
     const { ts, inference } = this;
+    if (this.skip?.has(node)) return undefined;
     if (ts.isBinaryExpression(node)) return this.visitBinary(node, depth);
     if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) return this.visitUnary(node, depth);
     if (ts.isParenthesizedExpression(node)) {
