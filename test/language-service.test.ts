@@ -84,10 +84,10 @@ describe("quick info", () => {
     expect(slice(source("values.ts"), info.start, info.end)).toBe("a");
   });
 
-  it("shows Value on the operator of `a * b`, over the whole expression", async () => {
+  it("shows the helper the operator of `a * b` calls, over the operator", async () => {
     const info = await quickInfo("values.ts", "a * b", 2);
-    expect(info.displayString).toBe("a * b: Value");
-    expect(slice(source("values.ts"), info.start, info.end)).toBe("a * b");
+    expect(info.displayString).toBe("(alias) mul(a: Operand, b: Operand): Value\nimport mul");
+    expect(slice(source("values.ts"), info.start, info.end)).toBe("*");
   });
 
   it("infers Value through const, reduce, functions and other modules", async () => {

@@ -65,7 +65,7 @@ export interface RewriteOptions {
   importFrom?: string;
   /** Rewrite operands typed `any` into the dispatching helpers (default true). */
   dispatchAny?: boolean;
-  /** Nodes to leave as written, with everything inside them (the editor's broken statements, broken.ts). */
+  /** Nodes to leave as written, with everything inside them (the editor's half-typed arithmetic, broken.ts). */
   skip?: ReadonlySet<TS.Node>;
 }
 
