@@ -139,8 +139,11 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const map = mapOf(fileName);
     return map ? { ...span, ...map.spanToOriginal(span) } : span;
   };
-  const rangeToRewritten = (fileName: string, range: number | TS.TextRange): number | TS.TextRange => {
+  /** A position or range in rewritten coordinates; `outer`: a selection takes in the generated text around its ends (`a * b` is `mul(a, b)`). */
+  const rangeToRewritten = (fileName: string, range: number | TS.TextRange, outer = false): number | TS.TextRange => {
     if (typeof range === "number") return toRewritten(fileName, range);
+    const map = mapOf(fileName);
+    if (outer && map && range.end > range.pos) return { pos: map.toRewritten(range.pos, "left"), end: map.toRewritten(range.end, "right") };
     const span = spanToRewritten(fileName, { start: range.pos, length: range.end - range.pos });
     return { pos: span.start, end: span.start + span.length };
   };
@@ -433,12 +436,20 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getSignatureHelpItems(fileName: string, position: number, opts: TS.SignatureHelpItemsOptions | undefined) {
       sync();
-      const help = rewritten.getSignatureHelpItems(fileName, toRewritten(fileName, position), opts);
-      if (!help) return help;
-      // The argument list of a generated call (`mul(a, b)`) is not the user's.
-      const open = help.applicableSpan.start - 1;
-      if (isGenerated(fileName, { start: open, length: 1 })) return undefined;
-      return { ...help, applicableSpan: spanToOriginal(fileName, help.applicableSpan) };
+      let at = toRewritten(fileName, position);
+      const text = files.get(fileName)?.result.text ?? "";
+      for (let depth = 0; depth < 100; depth++) {
+        const help = rewritten.getSignatureHelpItems(fileName, at, opts);
+        if (!help) return help;
+        // The argument list of a generated call (`mul(a, b)`) is not the user's: the help is
+        // that of the call around it (`act(a * b + c, 1)` is `act`'s), asked where its head starts.
+        let open = help.applicableSpan.start - 1;
+        if (!isGenerated(fileName, { start: open, length: 1 })) return { ...help, applicableSpan: spanToOriginal(fileName, help.applicableSpan) };
+        while (open > 0 && /[\w$]/.test(text[open - 1]!)) open--;
+        if (open >= at) return undefined;
+        at = open;
+      }
+      return undefined;
     },
 
     getRenameInfo(fileName: string, position: number, preferences?: TS.UserPreferences | TS.RenameInfoOptions) {
@@ -622,7 +633,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     ): TS.ApplicableRefactorInfo[] {
       sync();
       if (!mapOf(fileName)) return base.getApplicableRefactors(fileName, positionOrRange, preferences, triggerReason, kind, includeInteractiveActions);
-      return rewritten.getApplicableRefactors(fileName, rangeToRewritten(fileName, positionOrRange), preferences, triggerReason, kind, includeInteractiveActions);
+      return rewritten.getApplicableRefactors(fileName, rangeToRewritten(fileName, positionOrRange, true), preferences, triggerReason, kind, includeInteractiveActions);
     },
 
     getEditsForRefactor(
@@ -640,7 +651,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       sync();
       const plain = () => base.getEditsForRefactor(fileName, fmt, positionOrRange, refactorName, actionName, preferences, interactiveRefactorArguments);
       if (!mapOf(fileName)) return plain();
-      const info = rewritten.getEditsForRefactor(fileName, fmt, rangeToRewritten(fileName, positionOrRange), refactorName, actionName, preferences, interactiveRefactorArguments);
+      const info = rewritten.getEditsForRefactor(fileName, fmt, rangeToRewritten(fileName, positionOrRange, true), refactorName, actionName, preferences, interactiveRefactorArguments);
       if (!info) return plain();
       const edits = mapFileTextChanges(info.edits);
       if (!edits) return plain();
