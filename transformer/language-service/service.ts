@@ -72,10 +72,31 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     let known = snapshots.get(fileName);
     if (known?.text !== state.result.text) {
       const text = state.result.text;
-      known = { text, version: `micrograd-ts.${++versions}`, snapshot: ts.ScriptSnapshot.fromString(text) };
+      known = { text, version: `micrograd-ts.${++versions}`, snapshot: snapshotAfter(text, known) };
       snapshots.set(fileName, known);
     }
     return known;
+  }
+
+  /**
+   * A snapshot of `text` that tells how it differs from the previous one, so that the rewritten
+   * service re-parses only the changed region, as the project's service does after a keystroke
+   * (a full parse of a 2,000-line file at every keystroke would cost more than its check).
+   */
+  function snapshotAfter(text: string, previous: { text: string; snapshot: TS.IScriptSnapshot } | undefined): TS.IScriptSnapshot {
+    const snapshot = ts.ScriptSnapshot.fromString(text);
+    if (!previous) return snapshot;
+    const { text: old, snapshot: oldSnapshot } = previous;
+    snapshot.getChangeRange = (other) => {
+      if (other !== oldSnapshot) return undefined;
+      const max = Math.min(old.length, text.length);
+      let prefix = 0;
+      while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+      let suffix = 0;
+      while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+      return ts.createTextChangeRange(ts.createTextSpan(prefix, old.length - prefix - suffix), text.length - prefix - suffix);
+    };
+    return snapshot;
   }
 
   function createRewrittenHost(): TS.LanguageServiceHost {
