@@ -253,10 +253,15 @@ describe("the editor shares the build's fixpoint (transformer/core/)", () => {
     const build = project.build();
     for (const name of files.keys()) expect({ name, text: project.rewrite(name)?.text }).toEqual({ name, text: build.get(name)?.result.text });
     expect(project.rewrite(at("m49.ts"))?.text).toContain("export const v49 = mul(v48, 2);");
-    // a keystroke that changes no type: one round
+    // a keystroke that changes only a number: the previous rewrite, shifted, without a round
     project.set(at("m20.ts"), files.get(at("m20.ts"))!.replace("* 2", "* 3"));
     expect(project.diagnostics(at("m49.ts"))).toEqual([]);
     expect(project.rewrite(at("m20.ts"))?.text).toContain("mul(v19, 3)");
+    expect(project.rounds()).toBe(0);
+    // one that changes a name: one round
+    project.set(at("m20.ts"), files.get(at("m20.ts"))!.replace("v20 = v19 * 2", "v20 = v19 * v19"));
+    expect(project.diagnostics(at("m49.ts"))).toEqual([]);
+    expect(project.rewrite(at("m20.ts"))?.text).toContain("mul(v19, v19)");
     expect(project.rounds()).toBe(1);
   }, 120_000);
 

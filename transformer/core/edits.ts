@@ -39,10 +39,18 @@ function usedNames(ts: TypeScriptModule, sf: TS.SourceFile): Set<string> {
   return names;
 }
 
-/** Where the helpers' import goes: after the last import (`after`), or in front of the first statement. */
+/**
+ * Where the helpers' import goes: after the last import (`after`), or in front of the first
+ * statement. Not after an import that is still being typed (`from "micrograd-ts` with the string
+ * open, `import { relu` with the brace open): what is appended there would be swallowed by it,
+ * so then in front of the first statement, where no unfinished construct can reach.
+ */
 export function importPosition(ts: TypeScriptModule, sf: TS.SourceFile): { at: number; after: boolean } {
   const imports = sf.statements.filter((s) => ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s));
-  if (imports.length > 0) return { at: imports[imports.length - 1]!.end, after: true };
+  const last = imports[imports.length - 1];
+  // Internal to TypeScript, as in every version: the parser's errors, without a program.
+  const parseErrors = (sf as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics ?? [];
+  if (last && !parseErrors.some((d) => (d.start ?? 0) <= last.end)) return { at: last.end, after: true };
   const first = sf.statements[0];
   return { at: first ? first.getStart(sf) : sf.text.length, after: false };
 }

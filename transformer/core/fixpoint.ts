@@ -15,6 +15,7 @@
 //   changing gets an error (diagnostics.ts's notSettled): never unrewritten code in silence.
 
 import type * as TS from "typescript";
+import { brokenExpressions } from "./broken.js";
 import { notSettled } from "./diagnostics.js";
 import { withDependents, type ImportGraph } from "./graph.js";
 import { importPosition } from "./edits.js";
@@ -113,6 +114,8 @@ export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string
           importFrom: state.importFrom,
           knowledge,
           dispatchAny: host.dispatchAny,
+          // The editor's half-typed code: no operator is rewritten where the text does not parse (broken.ts).
+          skip: host.tolerant ? brokenExpressions(ts, state.original) : undefined,
         });
       } catch (error) {
         if (!host.tolerant) throw error;

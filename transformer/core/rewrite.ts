@@ -71,6 +71,8 @@ export interface RewriteOptions {
    * rewritten.
    */
   dispatchAny?: boolean;
+  /** Nodes to leave as written, with everything inside them (the editor's half-typed arithmetic, broken.ts). */
+  skip?: ReadonlySet<TS.Node>;
 }
 
 /** A result that leaves the file as written. */
@@ -94,7 +96,7 @@ export function rewriteSourceFile(ts: TypeScriptModule, sourceFile: TS.SourceFil
     });
   const values = valueTypesFor(ts, typeChecker);
   const inference = new Inference(ts, sf, values, typeOf, declarationOf, options.knowledge ?? new Knowledge());
-  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false);
+  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false, options.skip);
   pass.visit(sf, 0);
   const { edits, diagnostics } = pass;
   if (edits.empty) return { ...unchanged(sf), diagnostics };
@@ -117,6 +119,7 @@ class FileRewriter {
     private readonly inference: Inference,
     private readonly values: ValueTypes,
     private readonly dispatchAny: boolean,
+    private readonly skip?: ReadonlySet<TS.Node>,
   ) {
     this.edits = new FileEdits(ts, sf);
     this.K = ts.SyntaxKind;
@@ -125,6 +128,7 @@ class FileRewriter {
   /** Rewrites `node` and everything below it; returns the kind of its value, when the pass knows it. */
   visit(node: TS.Node, depth: number): Kind | undefined {
     const { ts, inference } = this;
+    if (this.skip?.has(node)) return undefined;
     if (ts.isBinaryExpression(node)) return this.visitBinary(node, depth);
     if (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) return this.visitUnary(node, depth);
     if (ts.isParenthesizedExpression(node)) {

@@ -53,6 +53,11 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
   for (const sf of candidates) {
     const previous = files.get(sf.fileName);
     if (previous?.original === sf) continue;
+    if (previous && sameKinds(ts, previous.original, sf)) {
+      // A digit typed into a number: the rewrite is the previous one, shifted; nothing to check.
+      files.set(sf.fileName, fileRewrite(sf, shifted(previous, sf), previous.importFrom));
+      continue;
+    }
     const edits = previous ? carryEdits(ts, previous.original.text, previous.result.edits, sf) : [];
     const importFrom = previous?.importFrom ?? importSpecifier(ts, program, sf, host.fileExists);
     files.set(sf.fileName, fileRewrite(sf, guess(sf, edits), importFrom));
@@ -120,4 +125,62 @@ export function carryEdits(ts: typeof TS, oldText: string, edits: readonly TextE
   const from = dirty.getStart(sf);
   const to = dirty.end;
   return kept.filter((e) => e.end <= from || e.start >= to);
+}
+
+/** The range that changed between two texts: [start, oldEnd) of the old, [start, newEnd) of the new. */
+function changedRange(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } {
+  let start = 0;
+  const max = Math.min(oldText.length, newText.length);
+  while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let suffix = 0;
+  while (suffix < max - start && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  return { start, oldEnd: oldText.length - suffix, newEnd: newText.length - suffix };
+}
+
+/**
+ * Whether the edit from `before` to `after` changed only the digits of one number that is an
+ * operand, an argument, an initializer or an array element: what is a Value, a number or
+ * anything else is then the same in both (short of overloads on literal types), so the previous
+ * rewrite, shifted, is the rewrite of the new text. Not inside an element access (`t[0]` and
+ * `t[1]` of a tuple differ) or a type. Both texts must parse.
+ */
+export function sameKinds(ts: typeof TS, before: TS.SourceFile, after: TS.SourceFile): boolean {
+  const parseErrors = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length ?? 1;
+  if (parseErrors(before) > 0 || parseErrors(after) > 0) return false;
+  const { start, oldEnd, newEnd } = changedRange(before.text, after.text);
+  const literalAround = (sf: TS.SourceFile, end: number): TS.NumericLiteral | undefined => {
+    let found: TS.Node | undefined;
+    const descend = (node: TS.Node): void => {
+      ts.forEachChild(node, (child) => {
+        if (child.getStart(sf) <= start && end <= child.end) {
+          found = child;
+          descend(child);
+        }
+      });
+    };
+    descend(sf);
+    return found && ts.isNumericLiteral(found) ? found : undefined;
+  };
+  const a = literalAround(before, oldEnd);
+  const b = literalAround(after, newEnd);
+  if (!a || !b || a.getStart(before) !== b.getStart(after)) return false;
+  const p = b.parent;
+  return (
+    ts.isBinaryExpression(p) ||
+    ts.isPrefixUnaryExpression(p) ||
+    ts.isArrayLiteralExpression(p) ||
+    ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments?.includes(b) === true) ||
+    (ts.isVariableDeclaration(p) && p.initializer === b) ||
+    (ts.isPropertyAssignment(p) && p.initializer === b)
+  );
+}
+
+/** The previous rewrite moved over an edit that changes no edit of it (sameKinds). */
+function shifted(previous: FileState, sf: TS.SourceFile): RewriteResult {
+  const { start, oldEnd, newEnd } = changedRange(previous.original.text, sf.text);
+  const delta = newEnd - oldEnd;
+  const move = (pos: number) => (pos >= oldEnd ? pos + delta : pos);
+  const edits = previous.result.edits.map((e) => ({ start: e.start >= oldEnd && !(e.start === start && e.end === start) ? e.start + delta : e.start, end: e.end >= oldEnd && !(e.start === start && e.end === start) ? e.end + delta : e.end, text: e.text }));
+  const diagnostics = previous.result.diagnostics.map((d) => ({ ...d, start: move(d.start), expression: d.expression && { start: move(d.expression.start), end: move(d.expression.end) } }));
+  return { ...previous.result, text: applyEdits(sf.text, edits), edits, diagnostics };
 }

@@ -72,10 +72,31 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     let known = snapshots.get(fileName);
     if (known?.text !== state.result.text) {
       const text = state.result.text;
-      known = { text, version: `micrograd-ts.${++versions}`, snapshot: ts.ScriptSnapshot.fromString(text) };
+      known = { text, version: `micrograd-ts.${++versions}`, snapshot: snapshotAfter(text, known) };
       snapshots.set(fileName, known);
     }
     return known;
+  }
+
+  /**
+   * A snapshot of `text` that tells how it differs from the previous one, so that the rewritten
+   * service re-parses only the changed region, as the project's service does after a keystroke
+   * (a full parse of a 2,000-line file at every keystroke would cost more than its check).
+   */
+  function snapshotAfter(text: string, previous: { text: string; snapshot: TS.IScriptSnapshot } | undefined): TS.IScriptSnapshot {
+    const snapshot = ts.ScriptSnapshot.fromString(text);
+    if (!previous) return snapshot;
+    const { text: old, snapshot: oldSnapshot } = previous;
+    snapshot.getChangeRange = (other) => {
+      if (other !== oldSnapshot) return undefined;
+      const max = Math.min(old.length, text.length);
+      let prefix = 0;
+      while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+      let suffix = 0;
+      while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+      return ts.createTextChangeRange(ts.createTextSpan(prefix, old.length - prefix - suffix), text.length - prefix - suffix);
+    };
+    return snapshot;
   }
 
   function createRewrittenHost(): TS.LanguageServiceHost {
@@ -139,6 +160,14 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const map = mapOf(fileName);
     return map ? { ...span, ...map.spanToOriginal(span) } : span;
   };
+  /** A position or range in rewritten coordinates; `outer`: a selection takes in the generated text around its ends (`a * b` is `mul(a, b)`). */
+  const rangeToRewritten = (fileName: string, range: number | TS.TextRange, outer = false): number | TS.TextRange => {
+    if (typeof range === "number") return toRewritten(fileName, range);
+    const map = mapOf(fileName);
+    if (outer && map && range.end > range.pos) return { pos: map.toRewritten(range.pos, "left"), end: map.toRewritten(range.end, "right") };
+    const span = spanToRewritten(fileName, { start: range.pos, length: range.end - range.pos });
+    return { pos: span.start, end: span.start + span.length };
+  };
   const isGenerated = (fileName: string, span: Span): boolean =>
     mapOf(fileName)?.isGenerated(span.start, span.start + span.length) ?? false;
 
@@ -183,75 +212,73 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
   const byStart = (a: TS.Diagnostic, b: TS.Diagnostic) => (a.start ?? 0) - (b.start ?? 0);
 
-  // --- quick info on an operator ----------------------------------------------------------
+  // --- requests at an operator ------------------------------------------------------------
+  //
+  // `a * b` is `mul(a, b)` to the checker. At the `*` the editor answers as plain TypeScript
+  // answers at an operator (nothing to rename, define or highlight: the project's own service,
+  // on the text as written), except quick info, which is the quick info of the helper the
+  // operator calls (`function mul(a: Operand, b: Operand): Value`), over the operator.
 
-  /** The rewritten expression whose operator is at `position` (original text), if any. */
-  function operatorAt(fileName: string, position: number): TS.Expression | undefined {
+  /** The rewritten operator token at `position` (original text): its span and the edit that replaced it. */
+  function operatorAt(fileName: string, position: number): { start: number; end: number; edit: number } | undefined {
     const map = mapOf(fileName);
     const file = originalSourceFile(fileName);
     if (!map || !file) return undefined;
-    let found: TS.Expression | undefined;
+    let found: { start: number; end: number; edit: number } | undefined;
     const visit = (node: TS.Node): void => {
       if (position < node.getStart(file) || position > node.end) return;
       let token: TS.Node | undefined;
-      if (ts.isBinaryExpression(node)) token = node.operatorToken;
-      else if (ts.isPrefixUnaryExpression(node)) token = undefined;
-      if (token && position >= token.getStart(file) && position <= token.end) found = node as TS.Expression;
-      else if (ts.isPrefixUnaryExpression(node) && position === node.getStart(file)) found = node;
-      ts.forEachChild(node, visit);
-    };
-    visit(file);
-    if (!found) return undefined;
-    const start = found.getStart(file);
-    // Rewritten only if an edit covers the operator.
-    const opStart = ts.isBinaryExpression(found) ? found.operatorToken.getStart(file) : start;
-    const covered = map.edits.some((e) => e.start <= opStart && opStart < e.end) || map.edits.some((e) => e.start === start && e.end === start);
-    return covered ? found : undefined;
-  }
-
-  function operatorQuickInfo(fileName: string, expression: TS.Expression): TS.QuickInfo | undefined {
-    const map = mapOf(fileName)!;
-    const file = originalSourceFile(fileName)!;
-    const program = rewritten.getProgram();
-    const target = program?.getSourceFile(fileName);
-    if (!program || !target) return undefined;
-    const start = expression.getStart(file);
-    // The whole rewritten expression, generated text at both ends included.
-    const rStart = map.toRewrittenOuter(start, "start");
-    const rEnd = map.toRewrittenOuter(expression.end, "end");
-    const node = findNode(target, rStart, rEnd);
-    if (!node) return undefined;
-    const checker = program.getTypeChecker();
-    const type = checker.getTypeAtLocation(node);
-    const text = file.text.slice(start, expression.end);
-    const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-    const operator = ts.isBinaryExpression(expression)
-      ? expression.operatorToken.getText(file)
-      : ts.tokenToString((expression as TS.PrefixUnaryExpression).operator) ?? "";
-    return {
-      kind: ts.ScriptElementKind.unknown,
-      kindModifiers: "",
-      textSpan: { start, length: expression.end - start },
-      displayParts: [
-        { text: shown, kind: "text" },
-        { text: ":", kind: "punctuation" },
-        { text: " ", kind: "space" },
-        { text: checker.typeToString(type, node), kind: type.getSymbol()?.flags && type.getSymbol()!.flags & ts.SymbolFlags.Class ? "className" : "text" },
-      ],
-      documentation: [{ text: `\`${operator}\` on a Value makes a new Value (micrograd-ts operator transform).`, kind: "text" }],
-    };
-  }
-
-  function findNode(file: TS.SourceFile, start: number, end: number): TS.Node | undefined {
-    let found: TS.Node | undefined;
-    const visit = (node: TS.Node): void => {
-      const nodeStart = node.getStart(file);
-      if (nodeStart > start || node.end < end) return;
-      if (nodeStart === start && node.end === end) found = node;
+      let touchesOperand = false;
+      if (ts.isBinaryExpression(node)) {
+        token = node.operatorToken;
+        touchesOperand = position === node.left.end || position === node.right.getStart(file);
+      } else if (ts.isPrefixUnaryExpression(node)) {
+        const start = node.getStart(file);
+        token = undefined;
+        if (position >= start && position < node.operand.getStart(file)) found = replacedAt(map, start, start + 1) ?? found;
+      }
+      if (token && !touchesOperand && position >= token.getStart(file) && position <= token.end) {
+        found = replacedAt(map, token.getStart(file), token.end) ?? found;
+      }
       ts.forEachChild(node, visit);
     };
     visit(file);
     return found;
+  }
+
+  /** The replacing edit that covers [start, end) of the original, if the operator there was rewritten. */
+  function replacedAt(map: PositionMap, start: number, end: number): { start: number; end: number; edit: number } | undefined {
+    const k = map.edits.findIndex((e) => e.start < e.end && e.start <= start && end <= e.end);
+    if (k < 0) return undefined;
+    // The operator token itself, not the blanks before it that the edit took with it.
+    return { start, end, edit: k };
+  }
+
+  function operatorQuickInfo(fileName: string, operator: { start: number; end: number; edit: number }): TS.QuickInfo | undefined {
+    const map = mapOf(fileName)!;
+    const target = rewritten.getProgram()?.getSourceFile(fileName);
+    if (!target) return undefined;
+    const edit = map.edits[operator.edit]!;
+    const rStart = map.toRewritten(edit.start, "right"); // past `)` inserted at the same place
+    // `neg(` and `= add(ws[_a],` name their helper; the `,` of `mul(a, b)` is inside its call.
+    const paren = edit.text.indexOf("(");
+    const at = paren > 0 ? rStart + paren - 1 : helperOfCallAround(target, rStart);
+    if (at === undefined) return undefined;
+    const info = (rewritten.getQuickInfoAtPosition as (f: string, p: number) => TS.QuickInfo | undefined)(fileName, at);
+    if (!info) return undefined;
+    return { ...info, textSpan: { start: operator.start, length: operator.end - operator.start } };
+  }
+
+  /** Where the callee of the innermost call around `pos` starts, `pos` lying between its arguments. */
+  function helperOfCallAround(file: TS.SourceFile, pos: number): number | undefined {
+    let found: TS.CallExpression | undefined;
+    const visit = (node: TS.Node): void => {
+      if (pos < node.getStart(file) || pos >= node.end) return;
+      if (ts.isCallExpression(node) && !node.arguments.some((a) => a.getStart(file) <= pos && pos < a.end)) found = node;
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    return found?.expression.getStart(file);
   }
 
   /** Names that only generated text declares (the added import, temporaries), by file state. */
@@ -276,8 +303,12 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
   // --- text changes (completion code actions) ----------------------------------------------
 
-  /** Maps text changes back, or returns undefined when one of them touches generated text. */
-  function mapFileTextChanges(changes: readonly TS.FileTextChanges[]): TS.FileTextChanges[] | undefined {
+  /**
+   * Maps text changes back, or returns undefined when one of them touches generated text or
+   * writes rewritten code (a call of a helper) into the user's file. With `dropTouching`, the
+   * changes that cannot be mapped are left out instead (a fix-all fixes the others).
+   */
+  function mapFileTextChanges(changes: readonly TS.FileTextChanges[], dropTouching = false): TS.FileTextChanges[] | undefined {
     const out: TS.FileTextChanges[] = [];
     for (const change of changes) {
       const map = mapOf(change.fileName);
@@ -285,15 +316,42 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
         out.push(change);
         continue;
       }
+      const helpers = generatedCall(change.fileName);
+      const original = originalSourceFile(change.fileName)?.text ?? "";
       const textChanges: TS.TextChange[] = [];
       for (const tc of change.textChanges) {
         const { start, length } = tc.span;
-        if (map.touchesGenerated(start, start + length)) return undefined;
-        textChanges.push({ ...tc, span: map.spanToOriginal(tc.span) });
+        if (map.touchesGenerated(start, start + length) || (helpers && helpers.test(tc.newText))) {
+          if (dropTouching) continue;
+          return undefined;
+        }
+        textChanges.push({ ...tc, span: wholeLine(original, map.spanToOriginal(tc.span), tc.newText) });
       }
-      out.push({ ...change, textChanges });
+      if (textChanges.length > 0) out.push({ ...change, textChanges });
     }
     return out;
+  }
+
+  /** A pattern for a call of a helper of the file's generated import (`mul(`), if it has one. */
+  function generatedCall(fileName: string): RegExp | undefined {
+    const names = [...generatedNames(fileName)].filter((n) => !/^_/.test(n));
+    return names.length > 0 ? new RegExp(`\\b(${names.join("|")})\\(`) : undefined;
+  }
+
+  /**
+   * A deletion that leaves only blanks on its line deletes the line, as TypeScript's own would:
+   * in the rewritten text the helpers' import followed the deleted import on its line, so
+   * TypeScript kept the line break.
+   */
+  function wholeLine(text: string, span: Span, newText: string): Span {
+    if (newText !== "" || span.length === 0) return span;
+    let from = span.start;
+    while (from > 0 && (text[from - 1] === " " || text[from - 1] === "\t")) from--;
+    if (from > 0 && text[from - 1] !== "\n") return span;
+    let to = span.start + span.length;
+    while (to < text.length && (text[to] === " " || text[to] === "\t" || text[to] === "\r")) to++;
+    if (text[to] !== "\n" || (span.start + span.length === to && text[to - 1] === "\n")) return span;
+    return { start: from, length: to + 1 - from };
   }
 
   function mapCodeActions(actions: readonly TS.CodeAction[] | undefined): TS.CodeAction[] | undefined {
@@ -387,7 +445,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     getQuickInfoAtPosition(fileName: string, position: number, maximumLength?: number) {
       sync();
       const operator = operatorAt(fileName, position);
-      if (operator) return operatorQuickInfo(fileName, operator);
+      if (operator) return operatorQuickInfo(fileName, operator) ?? base.getQuickInfoAtPosition(fileName, position);
       const info = (rewritten.getQuickInfoAtPosition as (f: string, p: number, m?: number) => TS.QuickInfo | undefined)(
         fileName,
         toRewritten(fileName, position),
@@ -399,12 +457,20 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getSignatureHelpItems(fileName: string, position: number, opts: TS.SignatureHelpItemsOptions | undefined) {
       sync();
-      const help = rewritten.getSignatureHelpItems(fileName, toRewritten(fileName, position), opts);
-      if (!help) return help;
-      // The argument list of a generated call (`mul(a, b)`) is not the user's.
-      const open = help.applicableSpan.start - 1;
-      if (isGenerated(fileName, { start: open, length: 1 })) return undefined;
-      return { ...help, applicableSpan: spanToOriginal(fileName, help.applicableSpan) };
+      let at = toRewritten(fileName, position);
+      const text = files.get(fileName)?.result.text ?? "";
+      for (let depth = 0; depth < 100; depth++) {
+        const help = rewritten.getSignatureHelpItems(fileName, at, opts);
+        if (!help) return help;
+        // The argument list of a generated call (`mul(a, b)`) is not the user's: the help is
+        // that of the call around it (`act(a * b + c, 1)` is `act`'s), asked where its head starts.
+        let open = help.applicableSpan.start - 1;
+        if (!isGenerated(fileName, { start: open, length: 1 })) return { ...help, applicableSpan: spanToOriginal(fileName, help.applicableSpan) };
+        while (open > 0 && /[\w$]/.test(text[open - 1]!)) open--;
+        if (open >= at) return undefined;
+        at = open;
+      }
+      return undefined;
     },
 
     getRenameInfo(fileName: string, position: number, preferences?: TS.UserPreferences | TS.RenameInfoOptions) {
@@ -568,6 +634,56 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       return fixes.length > 0 ? fixes : base.getCodeFixesAtPosition(fileName, start, end, errorCodes, fmt, preferences);
     },
 
+    getCombinedCodeFix(scope: TS.CombinedCodeFixScope, fixId: {}, fmt: TS.FormatCodeSettings, preferences: TS.UserPreferences): TS.CombinedCodeActions {
+      // As single fixes: from the rewritten program (its types), mapped back; the changes that
+      // would write over generated text are left out; the project's own when none is left.
+      sync();
+      const combined = rewritten.getCombinedCodeFix(scope, fixId, fmt, preferences);
+      const changes = mapFileTextChanges(combined.changes, true) ?? [];
+      if (changes.length === 0) return base.getCombinedCodeFix(scope, fixId, fmt, preferences);
+      return { ...combined, changes };
+    },
+
+    getApplicableRefactors(
+      fileName: string,
+      positionOrRange: number | TS.TextRange,
+      preferences: TS.UserPreferences | undefined,
+      triggerReason?: TS.RefactorTriggerReason,
+      kind?: string,
+      includeInteractiveActions?: boolean,
+    ): TS.ApplicableRefactorInfo[] {
+      sync();
+      if (!mapOf(fileName)) return base.getApplicableRefactors(fileName, positionOrRange, preferences, triggerReason, kind, includeInteractiveActions);
+      return rewritten.getApplicableRefactors(fileName, rangeToRewritten(fileName, positionOrRange, true), preferences, triggerReason, kind, includeInteractiveActions);
+    },
+
+    getEditsForRefactor(
+      fileName: string,
+      fmt: TS.FormatCodeSettings,
+      positionOrRange: number | TS.TextRange,
+      refactorName: string,
+      actionName: string,
+      preferences: TS.UserPreferences | undefined,
+      interactiveRefactorArguments?: TS.InteractiveRefactorArguments,
+    ): TS.RefactorEditInfo | undefined {
+      // From the rewritten program (`function sq(x: Value) { return x * x; }` returns a Value),
+      // mapped back; a refactor that would write rewritten code into the file (extracting
+      // `a * b` as `mul(a, b)`) is the project's own, on the text as written.
+      sync();
+      const plain = () => base.getEditsForRefactor(fileName, fmt, positionOrRange, refactorName, actionName, preferences, interactiveRefactorArguments);
+      if (!mapOf(fileName)) return plain();
+      const info = rewritten.getEditsForRefactor(fileName, fmt, rangeToRewritten(fileName, positionOrRange, true), refactorName, actionName, preferences, interactiveRefactorArguments);
+      if (!info) return plain();
+      const edits = mapFileTextChanges(info.edits);
+      if (!edits) return plain();
+      const out: TS.RefactorEditInfo = { ...info, edits };
+      if (info.renameFilename !== undefined && info.renameLocation !== undefined) {
+        const map = mapOf(info.renameFilename);
+        if (map) out.renameLocation = map.toOriginal(info.renameLocation);
+      }
+      return out;
+    },
+
     getEmitOutput(fileName: string, emitOnlyDtsFiles?: boolean, forceDtsEmit?: boolean) {
       // What the build emits (with the transformer), not the untransformed text.
       sync();
@@ -584,6 +700,28 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       base.dispose();
     },
   });
+
+  // At a rewritten operator these answer as plain TypeScript does at an operator (see operatorAt).
+  for (const name of [
+    "getSignatureHelpItems",
+    "getRenameInfo",
+    "findRenameLocations",
+    "getDefinitionAtPosition",
+    "getDefinitionAndBoundSpan",
+    "getTypeDefinitionAtPosition",
+    "getImplementationAtPosition",
+    "getReferencesAtPosition",
+    "findReferences",
+    "getDocumentHighlights",
+    "prepareCallHierarchy",
+  ] as const) {
+    const rewrittenAnswer = service[name] as (fileName: string, position: number, ...rest: unknown[]) => unknown;
+    const plainAnswer = base[name] as (fileName: string, position: number, ...rest: unknown[]) => unknown;
+    service[name] = ((fileName: string, position: number, ...rest: unknown[]) => {
+      sync();
+      return operatorAt(fileName, position) ? plainAnswer.call(base, fileName, position, ...rest) : rewrittenAnswer(fileName, position, ...rest);
+    }) as never;
+  }
 
   function mapCallItem(item: TS.CallHierarchyItem): TS.CallHierarchyItem {
     return { ...item, span: spanToOriginal(item.file, item.span), selectionSpan: spanToOriginal(item.file, item.selectionSpan) };
