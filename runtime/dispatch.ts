@@ -11,7 +11,8 @@
 import { add, div, isValue, mul, neg, pow, sub } from "./engine.js";
 import { bitwise, compare, looseEquality, numberFunction, PROPERTY_KEY, REMAINDER, STRING_CONCAT, UNARY_PLUS, update } from "./messages.js";
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the operands of an operator the transform rewrote can be anything
+type Any = any;
 
 export function opAdd(a: Any, b: Any): Any {
   if (typeof a === "number" && typeof b === "number") return a + b;

@@ -292,6 +292,7 @@ function quoted(text: string, backslash = "\\\\"): string {
   return text
     .replace(LONE_SURROGATE, "\uFFFD")
     .replace(/\r\n?/g, "\n")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what this escapes
     .replace(/[\\"&\n\x00-\x09\x0b-\x1f\x7f]/g, (c) => {
       if (c === "\\") return backslash;
       if (c === '"') return '\\"';

@@ -72,19 +72,23 @@ describe("makeMoons: sklearn's make_moons on numpy's legacy RandomState (docs/re
     const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337 });
     expect(y).toEqual(python!.y);
     const differing: string[] = [];
-    X.forEach((row, i) =>
+    X.forEach((row, i) => {
       row.forEach((v, k) => {
         expect(ulps(v, python!.X[i][k])).toBeLessThanOrEqual(1);
         if (v !== python!.X[i][k]) differing.push(`X[${i}][${k}]`);
-      }),
-    );
+      });
+    });
     // Where glibc is not correctly rounded (sin(t[22]), docs/moons.md) the points differ by one
     // ulp; a libm that rounds correctly there would make this list empty.
     expect(differing.length).toBeLessThanOrEqual(2);
     const other = pythonMoons(301, 0.3, 42)!;
     const mine = makeMoons(301, { noise: 0.3, seed: 42 });
     expect(mine.y).toEqual(other.y);
-    mine.X.forEach((row, i) => row.forEach((v, k) => expect(ulps(v, other.X[i][k])).toBeLessThanOrEqual(1)));
+    mine.X.forEach((row, i) => {
+      row.forEach((v, k) => {
+        expect(ulps(v, other.X[i][k])).toBeLessThanOrEqual(1);
+      });
+    });
   });
   it("clear errors for bad arguments", () => {
     expect(() => makeMoons(-1)).toThrow(/makeMoons\(n\): n must be a non-negative integer, got -1/);

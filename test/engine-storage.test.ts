@@ -67,7 +67,9 @@ const refOps = {
         xs[i].grad += ws[i].data * o.grad;
       }
     }),
-  sum: (vs: Ref[]) => new Ref(vs.reduce((acc, v) => acc + v.data, 0), vs, (o) => vs.forEach((v) => (v.grad += o.grad))),
+  sum: (vs: Ref[]) => new Ref(vs.reduce((acc, v) => acc + v.data, 0), vs, (o) => {
+    for (const v of vs) v.grad += o.grad;
+  }),
   tanh: (a: Ref) => {
     const e = Math.exp(2 * a.data);
     return new Ref(e === Infinity ? 1 : (e - 1) / (e + 1), [a], (o) => (a.grad += (1 - o.data * o.data) * o.grad));

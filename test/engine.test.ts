@@ -365,7 +365,7 @@ describe("fused nodes: dot and sumOf", () => {
 
   it("dot gives the chain's value and gradients bit for bit, shared and repeated inputs included", () => {
     fc.assert(
-      fc.property(nums, fc.array(fc.nat(30)), fc.double({ min: -3, max: 3, noNaN: true }), (xs, picks, b0) => {
+      fc.property(nums, fc.array(fc.nat(30)), fc.double({ min: -3, max: 3, noNaN: true }), (xs, picks, _b0) => {
         const run = (fused: boolean) => {
           const pool = [...xs, 0.5, -1.25].map((x) => new Value(x));
           const n = Math.min(xs.length + 2, 6);

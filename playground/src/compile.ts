@@ -59,7 +59,7 @@ const OPTIONS = { filename: `/${FILENAME}`, cwd: "/", babelrc: false, configFile
 
 export function compile(source: string, modules: ModuleExports): Compiled {
   const topLevel: string[] = [];
-  let first;
+  let first: ReturnType<typeof transformSync>;
   try {
     first = transformSync(source, { ...OPTIONS, presets: [presetTypescript], plugins: [micrograd, checkImports(modules, topLevel)] });
   } catch (error) {
