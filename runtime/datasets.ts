@@ -83,13 +83,13 @@ export function makeMoons(n: number | readonly [number, number] = 100, options: 
     // sklearn.utils.shuffle: shuffle arange(n) in place, then index both arrays with it.
     const order = X.map((_, i) => i);
     rng.shuffle(order);
-    rows = order.map((i) => X[i]);
-    classes = order.map((i) => y[i]);
+    rows = order.map((i) => X[i]!);
+    classes = order.map((i) => y[i]!);
   }
   if (noise !== null) {
     // X += normal(scale=noise, size=X.shape): row-major, each draw 0.0 + noise * gauss.
     for (const row of rows) {
-      for (let k = 0; k < row.length; k++) row[k] += rng.normal(0, noise);
+      for (let k = 0; k < row.length; k++) row[k]! += rng.normal(0, noise);
     }
   }
   return { X: rows, y: labels === "signed" ? classes.map((c) => c * 2 - 1) : classes };

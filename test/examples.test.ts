@@ -97,7 +97,7 @@ describe("the figures of docs/reference-figures.md that the examples print", () 
       [10, 0.24507023853658053, "91.0"], [40, 0.06016009895234464, "100.0"], [99, 0.010978370135492717, "100.0"],
     ];
     for (const [k, loss, acc] of notebook) {
-      const m = /^step (\d+) loss ([-\d.e]+), accuracy ([\d.]+)%$/.exec(lines[k]);
+      const m = /^step (\d+) loss ([-\d.e]+), accuracy ([\d.]+)%$/.exec(lines[k]!);
       expect(m, lines[k]).not.toBeNull();
       expect(Number(m![1])).toBe(k);
       expect(Math.abs(Number(m![2]) - loss) / loss).toBeLessThan(1e-12);
@@ -122,17 +122,17 @@ describe("npm run demo", () => {
     expect(text).toContain("dL/df numerically 3.9999999999995595");
     expect(text).toContain("step 0 loss 0.8958441028683222, accuracy 50.0%");
     expect(text).toContain("step 99 loss 0.010978370135492717, accuracy 100.0%");
-    const files = text.split("=== Files ===")[1].trim().split("\n").slice(1).map((l) => l.trim());
+    const files = text.split("=== Files ===")[1]!.trim().split("\n").slice(1).map((l) => l.trim());
     expect(files.map((f) => f.split("/").pop())).toEqual(["moons-training.txt", "moons-decision-boundary.svg", "moons-decision-boundary.png"]);
     for (const f of files) {
       expect(f.startsWith(join(ROOT, OUT, "pictures")), f).toBe(true); // where MICROGRAD_OUT says
       expect(existsSync(f), f).toBe(true);
     }
-    expect(readFileSync(files[0], "utf8").split("\n")[99]).toBe("step 99 loss 0.010978370135492717, accuracy 100.0%");
-    expect(readFileSync(files[2]).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    expect(readFileSync(files[0]!, "utf8").split("\n")[99]).toBe("step 99 loss 0.010978370135492717, accuracy 100.0%");
+    expect(readFileSync(files[2]!).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
     // The README's picture is this file: the same data, model and steps give the same SVG.
     const readmePicture = join(ROOT, "docs/images/moons-decision-boundary.svg");
-    if (process.env.UPDATE_EXPECTED) writeFileSync(readmePicture, readFileSync(files[1]));
-    expect(readFileSync(files[1], "utf8")).toBe(readFileSync(readmePicture, "utf8"));
+    if (process.env.UPDATE_EXPECTED) writeFileSync(readmePicture, readFileSync(files[1]!));
+    expect(readFileSync(files[1]!, "utf8")).toBe(readFileSync(readmePicture, "utf8"));
   });
 });
