@@ -10,7 +10,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import type * as Vega from "vega";
 import { checkBound } from "../runtime/draw.js";
-import { pngOf, type PngOptions } from "./index.js";
+import { type PngOptions, pngOf } from "./png.js";
 import { importPeer } from "./peers.js";
 
 // vega is an ES module only, and takes most of a second to load: it is loaded on first render,
