@@ -5,10 +5,11 @@ import { describe, expect, test } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
 import { Value, drawDot, add, mul, tanh, pow, relu, exp, neg, div, sub, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE } from "micrograd-ts";
 import { walkthrough } from "./draw.helpers.js";
+import { UPDATE } from "./update.helpers.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-// UPDATE_EXPECTED=1 rewrites the expected outputs (review the diff before committing).
-const update = process.env.UPDATE_EXPECTED === "1";
+// UPDATE=1 rewrites the expected outputs (test/update.helpers.ts).
+const update = UPDATE;
 
 /** XML text with its entities decoded. */
 function decoded(xml: string): string {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "no
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UPDATE } from "./update.helpers.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLES = ["walkthrough", "manual-backprop", "node-by-node", "backward", "neuron", "tiny-net", "moons"];
@@ -132,7 +133,7 @@ describe("npm run demo", () => {
     expect(readFileSync(files[2]!).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
     // The README's picture is this file: the same data, model and steps give the same SVG.
     const readmePicture = join(ROOT, "docs/images/moons-decision-boundary.svg");
-    if (process.env.UPDATE_EXPECTED) writeFileSync(readmePicture, readFileSync(files[1]!));
+    if (UPDATE) writeFileSync(readmePicture, readFileSync(files[1]!));
     expect(readFileSync(files[1]!, "utf8")).toBe(readFileSync(readmePicture, "utf8"));
   });
 });
