@@ -1,8 +1,8 @@
 // sklearn's make_moons on numpy's legacy RandomState, bit for bit: the data of micrograd's
 // demo (`np.random.seed(1337); X, y = make_moons(n_samples=100, noise=0.1)`).
 
-import { crCos, crSin } from "./correctly-rounded.js";
-import { RandomState, globalRandomState } from "./numpy-random.js";
+import { crCos, crSin } from "./python/correctly-rounded.js";
+import { RandomState, globalRandomState } from "./python/numpy-random.js";
 
 export interface MoonsOptions {
   /** Standard deviation of the Gaussian noise added to every coordinate; none by default, as sklearn. */
@@ -95,4 +95,4 @@ export function makeMoons(n: number | readonly [number, number] = 100, options: 
   return { X: rows, y: labels === "signed" ? classes.map((c) => c * 2 - 1) : classes };
 }
 
-export { RandomState, numpyRandom } from "./numpy-random.js";
+export { RandomState, numpyRandom } from "./python/numpy-random.js";

@@ -3,7 +3,7 @@
 // (save) lives in the Node-only module node/, loaded on demand.
 
 import { Value, topologicalOrder } from "./engine.js";
-import { pyFixed } from "./format.js";
+import { pyFixed } from "./python/format.js";
 import type { Graphviz } from "@hpcc-js/wasm-graphviz";
 
 export type Rankdir = "LR" | "TB";

@@ -47,7 +47,7 @@
 // (more than IDENTITY_LIMIT nodes since the last backward()) `d.children` gives Values of the same
 // nodes (same `id`, numbers, label) but not always the very objects the operations returned.
 
-import { pyRepr } from "./format.js";
+import { pyRepr } from "./python/format.js";
 import { TRANSFORM_HELP } from "./messages.js";
 import {
   ADD, DIV, DOT, EPOCH, EXP, LEAF, LEAVES, LOG, LONG, MOVED, MUL, NEG, OP_MASK, PENDING, POW, POWV, RELU, SIGMOID, SLOT_BITS, SLOT_MASK, SUB, SUM, TANH,

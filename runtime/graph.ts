@@ -1,7 +1,7 @@
 // Looking at a graph (children, topologicalOrder, countNodes, findNonFinite), and copying a node
 // that outlived its epoch into long-lived chunks (engine.ts's header says when and why).
 
-import { pyRepr } from "./format.js";
+import { pyRepr } from "./python/format.js";
 import {
   DOT, EPOCH, LEAF, LEAVES, MAX_CHUNK, MOVED, OP_MASK, OP_NAMES, PENDING, POW, SLOT_BITS, SLOT_MASK, SUM, VISITED,
   type Chunk, cur, dep, enqueue, longSlot, nextChunk, openLong, queue, refTo,

@@ -3,7 +3,7 @@
 // `model(x)`.
 
 import { ACT_NONE, ACT_RELU, ACT_TANH, Value, add, layer, mul, relu, tanh, toNodes, type Nodes, type Operand } from "./engine.js";
-import { type Random, defaultRandom } from "./random.js";
+import { type Random, defaultRandom } from "./python/random.js";
 
 /** What a module takes as input: numbers or Values. */
 export type Input = Operand;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RandomState, numpyRandom } from "../runtime/numpy-random.js";
-import { crCos, crLog, crSin } from "../runtime/correctly-rounded.js";
+import { RandomState, numpyRandom } from "../runtime/python/numpy-random.js";
+import { crCos, crLog, crSin } from "../runtime/python/correctly-rounded.js";
 
 describe("numpy's legacy RandomState (docs/reference-figures.md, seed 1337)", () => {
   it("random_sample x3", () => {
