@@ -16,7 +16,7 @@ const OUT = `out/test-examples-${process.pid}`;
 const JS_OUT = `${OUT}/js`;
 
 function ensureDist(): void {
-  if (!existsSync(join(ROOT, "dist/transformer/node/register.js")) || !existsSync(join(ROOT, "dist/cjs/transformer/ts/index.js"))) {
+  if (!existsSync(join(ROOT, "dist/transformer/loader/register.js")) || !existsSync(join(ROOT, "dist/cjs/transformer/ts/index.js"))) {
     execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   }
 }
@@ -43,7 +43,7 @@ afterAll(() => rmSync(join(ROOT, OUT), { recursive: true, force: true }));
 
 describe.each(EXAMPLES)("examples/%s.ts", (name) => {
   it("through the Node loader prints the expected output", () => {
-    expect(run(["--import", "./dist/transformer/node/register.js", `examples/${name}.ts`])).toBe(expected(name));
+    expect(run(["--import", "./dist/transformer/loader/register.js", `examples/${name}.ts`])).toBe(expected(name));
   });
   it("compiled by tspc prints the same", () => {
     expect(run([`${JS_OUT}/${name}.js`])).toBe(expected(name));
@@ -118,7 +118,7 @@ describe("the figures of docs/reference-figures.md that the examples print", () 
 
 describe("npm run demo", () => {
   it("runs examples 1 to 4, trains the moons model and writes every file it names", () => {
-    const text = run(["--import", "./dist/transformer/node/register.js", "examples/demo.ts"], true);
+    const text = run(["--import", "./dist/transformer/loader/register.js", "examples/demo.ts"], true);
     expect(text).toContain("=== 1. The walkthrough expression");
     expect(text).toContain("dL/df numerically 3.9999999999995595");
     expect(text).toContain("step 0 loss 0.8958441028683222, accuracy 50.0%");
