@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import micrograd from "./transformer/unplugin/vite.ts";
@@ -7,7 +8,8 @@ import micrograd from "./transformer/unplugin/vite.ts";
 //   (npm run test:unit, the inner loop);
 // - integration: what builds, packs, installs, bundles, spawns Node, Deno, Bun, tsserver or
 //   Chromium, and the large generated suites.
-// npm test runs both. A new test file is a unit test unless it is listed here.
+// npm test runs both (the type check, tspc, is test/typecheck.test.ts of the integration tier).
+// A new test file is a unit test unless it is listed here.
 const INTEGRATION = [
   "test/bench-smoke.test.ts",
   "test/consumer-*.test.ts",
@@ -26,6 +28,7 @@ const INTEGRATION = [
   "test/transformer-ts-equivalence.test.ts",
   "test/transformer-ts-fixpoint.test.ts",
   "test/transformer-ts-rewrite.test.ts",
+  "test/typecheck.test.ts",
 ];
 
 export default defineConfig({
@@ -42,6 +45,10 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Vitest's default here would be one file at a time (cores - 1 on two cores), yet most
+    // integration files spend their time waiting on the processes they start (npm, tspc,
+    // bundlers, Node, Chromium): three files at a time keep both cores busy.
+    maxWorkers: Math.max(3, availableParallelism()),
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: INTEGRATION } },
       {
