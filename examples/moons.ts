@@ -20,14 +20,14 @@ export function moonsDemo() {
     // forward the model to get scores
     const scores = inputs.map((input) => model(input));
     // svm "max-margin" loss
-    const losses = scores.map((scorei, i) => (1 + -y[i] * scorei).relu());
+    const losses = scores.map((scorei, i) => (1 + -y[i]! * scorei).relu());
     const dataLoss = sum(losses) * (1.0 / losses.length);
     // L2 regularization
     const alpha = 1e-4;
     const regLoss = alpha * sum(model.parameters().map((p) => p * p));
     const totalLoss = dataLoss + regLoss;
     // also get accuracy
-    const accuracy = scores.map((scorei, i) => (y[i] > 0) === (scorei.data > 0));
+    const accuracy = scores.map((scorei, i) => (y[i]! > 0) === (scorei.data > 0));
     return [totalLoss, sum(accuracy.map(Number)) / accuracy.length];
   }
 
@@ -50,7 +50,7 @@ export function moonsDemo() {
   return { X, y, model, loss, step };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (import.meta.url === pathToFileURL(process.argv[1]!).href) {
   const demo = moonsDemo();
   for (let k = 0; k < 100; k++) console.log(demo.step(k).line);
 }

@@ -34,7 +34,7 @@ print("x2.grad", x2.grad, "w2.grad", w2.grad);
 
 // build_topo's order (children before parents), walked in reverse from zeroed grads: backward()
 const topo = topologicalOrder(o);
-print("nodes in topological order", topo.length, "ending with", topo[topo.length - 1].label);
+print("nodes in topological order", topo.length, "ending with", topo[topo.length - 1]!.label);
 for (const node of topo) node.grad = 0.0;
 o.grad = 1.0;
 for (const node of [...topo].reverse()) node._backward();

@@ -18,7 +18,7 @@ const ys = [1.0, -1.0, -1.0, 1.0]; // desired targets
 for (let k = 0; k < 20; k++) {
   // forward pass
   const ypred = xs.map((x) => n(x));
-  const loss = sum(ypred.map((yout, i) => (yout - ys[i]) ** 2));
+  const loss = sum(ypred.map((yout, i) => (yout - ys[i]!) ** 2));
 
   // backward pass
   for (const p of n.parameters()) p.grad = 0.0;

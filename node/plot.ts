@@ -10,7 +10,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import type * as Vega from "vega";
 import { checkBound } from "../runtime/draw.js";
-import { pngOf, type PngOptions } from "./index.js";
+import { type PngOptions, pngOf } from "./png.js";
 import { importPeer } from "./peers.js";
 
 // vega is an ES module only, and takes most of a second to load: it is loaded on first render,
@@ -224,8 +224,8 @@ export function decisionBoundary(model: ScoreModel, X: readonly (readonly number
       { name: "samples", values: X.map((r, i) => ({ x: r[0], y: r[1], class: y[i] })) },
     ],
     scales: [
-      { name: "x", type: "linear", domain: [gx[0], gx[nx - 1]], range: "width", zero: false, nice: false },
-      { name: "y", type: "linear", domain: [gy[0], gy[ny - 1]], range: "height", zero: false, nice: false },
+      { name: "x", type: "linear", domain: [gx[0]!, gx[nx - 1]!], range: "width", zero: false, nice: false },
+      { name: "y", type: "linear", domain: [gy[0]!, gy[ny - 1]!], range: "height", zero: false, nice: false },
       { name: "class", type: "ordinal", domain: [low, high], range: CLASS_COLORS },
     ],
     axes: [
@@ -238,7 +238,7 @@ export function decisionBoundary(model: ScoreModel, X: readonly (readonly number
         type: "rect",
         name: "below",
         description: `score <= 0: class ${low}`,
-        encode: { enter: { x: { value: 0 }, y: { value: 0 }, x2: { signal: "width" }, y2: { signal: "height" }, fill: { value: REGION_COLORS[0] } } },
+        encode: { enter: { x: { value: 0 }, y: { value: 0 }, x2: { signal: "width" }, y2: { signal: "height" }, fill: { value: REGION_COLORS[0]! } } },
       },
       {
         type: "shape",
@@ -246,7 +246,7 @@ export function decisionBoundary(model: ScoreModel, X: readonly (readonly number
         description: `score > 0: class ${high}`,
         clip: true,
         from: { data: "scores" },
-        encode: { enter: { fill: { value: REGION_COLORS[1] }, stroke: { value: "#555" }, strokeWidth: { value: 1 } } },
+        encode: { enter: { fill: { value: REGION_COLORS[1]! }, stroke: { value: "#555" }, strokeWidth: { value: 1 } } },
         transform: [{ type: "geoshape", field: "datum.contour" }],
       },
       {

@@ -277,7 +277,7 @@ export function longSlot(): Chunk {
 }
 
 export function dep(c: Chunk, r: number): Chunk {
-  return r <= SLOT_MASK ? c : c.deps[r >>> SLOT_BITS];
+  return r <= SLOT_MASK ? c : c.deps[r >>> SLOT_BITS]!;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -296,15 +296,15 @@ export function enqueue(c: Chunk): void {
   queue.push(c);
   while (i > 0) {
     const p = (i - 1) >> 1;
-    if (queue[p].key >= c.key) break;
-    queue[i] = queue[p];
+    if (queue[p]!.key >= c.key) break;
+    queue[i] = queue[p]!;
     i = p;
   }
   queue[i] = c;
 }
 
 export function nextChunk(): Chunk {
-  const top = queue[0];
+  const top = queue[0]!;
   const last = queue.pop()!;
   const n = queue.length;
   if (n > 0) {
@@ -312,9 +312,9 @@ export function nextChunk(): Chunk {
     for (;;) {
       let j = 2 * i + 1;
       if (j >= n) break;
-      if (j + 1 < n && queue[j + 1].key > queue[j].key) j++;
-      if (queue[j].key <= last.key) break;
-      queue[i] = queue[j];
+      if (j + 1 < n && queue[j + 1]!.key > queue[j]!.key) j++;
+      if (queue[j]!.key <= last.key) break;
+      queue[i] = queue[j]!;
       i = j;
     }
     queue[i] = last;
@@ -326,7 +326,7 @@ export function nextChunk(): Chunk {
 export function touch(d: Chunk, i: number): void {
   if (d.kind === LEAVES) return;
   const k = d.k;
-  const w = k[3 * i];
+  const w = k[3 * i]!;
   if ((w & OP_MASK) === LEAF || (w & PENDING) !== 0) return;
   k[3 * i] = w | PENDING;
   if (i > d.hi) d.hi = i;

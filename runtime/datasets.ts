@@ -1,8 +1,8 @@
 // sklearn's make_moons on numpy's legacy RandomState, bit for bit: the data of micrograd's
 // demo (`np.random.seed(1337); X, y = make_moons(n_samples=100, noise=0.1)`).
 
-import { crCos, crSin } from "./correctly-rounded.js";
-import { RandomState, globalRandomState } from "./numpy-random.js";
+import { crCos, crSin } from "./python/correctly-rounded.js";
+import { RandomState, globalRandomState } from "./python/numpy-random.js";
 
 export interface MoonsOptions {
   /** Standard deviation of the Gaussian noise added to every coordinate; none by default, as sklearn. */
@@ -83,16 +83,16 @@ export function makeMoons(n: number | readonly [number, number] = 100, options: 
     // sklearn.utils.shuffle: shuffle arange(n) in place, then index both arrays with it.
     const order = X.map((_, i) => i);
     rng.shuffle(order);
-    rows = order.map((i) => X[i]);
-    classes = order.map((i) => y[i]);
+    rows = order.map((i) => X[i]!);
+    classes = order.map((i) => y[i]!);
   }
   if (noise !== null) {
     // X += normal(scale=noise, size=X.shape): row-major, each draw 0.0 + noise * gauss.
     for (const row of rows) {
-      for (let k = 0; k < row.length; k++) row[k] += rng.normal(0, noise);
+      for (let k = 0; k < row.length; k++) row[k]! += rng.normal(0, noise);
     }
   }
   return { X: rows, y: labels === "signed" ? classes.map((c) => c * 2 - 1) : classes };
 }
 
-export { RandomState, numpyRandom } from "./numpy-random.js";
+export { RandomState, numpyRandom } from "./python/numpy-random.js";

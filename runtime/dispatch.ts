@@ -14,7 +14,8 @@
 import { add, div, isValue, mul, neg, pow, sub, type Value } from "./engine.js";
 import { bitwise, compare, looseEquality, numberFunction, PROPERTY_KEY, REMAINDER, STRING_CONCAT, UNARY_PLUS, update } from "./messages.js";
 
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the operands of an operator the transform rewrote can be anything
+type Any = any;
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 

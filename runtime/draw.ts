@@ -3,7 +3,7 @@
 // (save) lives in the Node-only module node/, loaded on demand.
 
 import { Value, topologicalOrder } from "./engine.js";
-import { pyFixed } from "./format.js";
+import { pyFixed } from "./python/format.js";
 import type { Graphviz } from "@hpcc-js/wasm-graphviz";
 
 export type Rankdir = "LR" | "TB";
@@ -153,7 +153,7 @@ export function drawDot(root: Value | readonly Value[], options: DrawOptions = {
   const edges: string[] = [];
   let opCount = 0;
   for (let i = 0; i < order.length; i++) {
-    const v = order[i];
+    const v = order[i]!;
     const fields = [`data ${pyFixed(v.data)}`, `grad ${pyFixed(v.grad)}`];
     const label = v.label;
     const shown = shorten(label, maxLabelLength);
@@ -242,18 +242,18 @@ function layoutSize(order: readonly Value[], ids: ReadonlyMap<Value, number>): L
   const operands: number[][] = order.map((v) => v.children.map((c) => ids.get(c)!));
   let ops = 0;
   for (let i = 0; i < order.length; i++) {
-    if (operands[i].length === 0) continue;
+    if (operands[i]!.length === 0) continue;
     ops++;
     let latest = 0;
-    for (const c of operands[i]) latest = Math.max(latest, column[c]);
+    for (const c of operands[i]!) latest = Math.max(latest, column[c]!);
     column[i] = latest + 2;
   }
   const leaf = operands.map((o) => o.length === 0);
   const firstUse = new Float64Array(order.length).fill(Infinity);
-  for (let i = 0; i < order.length; i++) for (const c of operands[i]) firstUse[c] = Math.min(firstUse[c], column[i] - 2);
-  for (let i = 0; i < order.length; i++) if (leaf[i] && firstUse[i] !== Infinity) column[i] = firstUse[i];
+  for (let i = 0; i < order.length; i++) for (const c of operands[i]!) firstUse[c] = Math.min(firstUse[c]!, column[i]! - 2);
+  for (let i = 0; i < order.length; i++) if (leaf[i] && firstUse[i] !== Infinity) column[i] = firstUse[i]!;
   let bends = 0;
-  for (let i = 0; i < order.length; i++) for (const c of operands[i]) bends += Math.max(0, column[i] - column[c] - 2);
+  for (let i = 0; i < order.length; i++) for (const c of operands[i]!) bends += Math.max(0, column[i]! - column[c]! - 2);
   return { size: order.length + ops + bends, ops, bends };
 }
 
@@ -292,6 +292,7 @@ function quoted(text: string, backslash = "\\\\"): string {
   return text
     .replace(LONE_SURROGATE, "\uFFFD")
     .replace(/\r\n?/g, "\n")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what this escapes
     .replace(/[\\"&\n\x00-\x09\x0b-\x1f\x7f]/g, (c) => {
       if (c === "\\") return backslash;
       if (c === '"') return '\\"';

@@ -47,7 +47,7 @@
 // (more than IDENTITY_LIMIT nodes since the last backward()) `d.children` gives Values of the same
 // nodes (same `id`, numbers, label) but not always the very objects the operations returned.
 
-import { pyRepr } from "./format.js";
+import { pyRepr } from "./python/format.js";
 import { TRANSFORM_HELP } from "./messages.js";
 import {
   ADD, DIV, DOT, EPOCH, EXP, LEAF, LEAVES, LOG, LONG, MOVED, MUL, NEG, OP_MASK, PENDING, POW, POWV, RELU, SIGMOID, SLOT_BITS, SLOT_MASK, SUB, SUM, TANH,
@@ -118,7 +118,7 @@ export class Value {
     } else mkC = null;
     this.#c = c;
     this.#i = i;
-    (this as { id: number }).id = c.ids === null ? c.base + i : c.ids[i];
+    (this as { id: number }).id = c.ids === null ? c.base + i : c.ids[i]!;
     (this as unknown as { _node: symbol })._node = NOT_CLONEABLE;
     if (options !== undefined) applyOptions(this, options);
   }
@@ -137,7 +137,7 @@ export class Value {
   get data(): number {
     let c = this.#c;
     if (c.moved) c = follow(this);
-    return c.f[2 * this.#i];
+    return c.f[2 * this.#i]!;
   }
   set data(x: number) {
     if (typeof x !== "number") badField("data", x);
@@ -150,7 +150,7 @@ export class Value {
   get grad(): number {
     let c = this.#c;
     if (c.moved) c = follow(this);
-    return c.f[2 * this.#i + 1];
+    return c.f[2 * this.#i + 1]!;
   }
   set grad(x: number) {
     if (typeof x !== "number") badField("grad", x);
@@ -263,7 +263,7 @@ export class Value {
     let c = this.#c;
     if (c.moved) c = follow(this);
     const i = this.#i;
-    applyLocal(c, i, c.k[3 * i] & OP_MASK, false);
+    applyLocal(c, i, c.k[3 * i]! & OP_MASK, false);
   }
 
   /** Python's repr: `Value(data=2.0, grad=0.0)`. */
@@ -318,7 +318,7 @@ export function handle(c: Chunk, i: number): Value {
 /** The Value the user holds for a `new Value` leaf, the one an operation returned (small graphs), or the one handed out before for this node. */
 /** @internal */
 export function canonical(c: Chunk, i: number, preferred?: Value): Value {
-  if (c.births !== null) return c.births[i];
+  if (c.births !== null) return c.births[i]!;
   const r = c.reg?.[i];
   if (r !== undefined) return r;
   const views = (c.views ??= new Map());
@@ -394,7 +394,7 @@ function use(x: Operand, op: string, side: string): void {
     const i = iOf(x);
     oc = c;
     oi = i;
-    ov = c.f[2 * i];
+    ov = c.f[2 * i]!;
     return;
   }
   if (typeof x !== "number") badOperand(x, op, side);
@@ -413,7 +413,7 @@ export function constant(x: number): void {
 /** @internal */
 export function revive(v: Value): Chunk {
   const c = cOf(v);
-  if (c.moved && (c.k[3 * iOf(v)] & OP_MASK) === MOVED) return follow(v);
+  if (c.moved && (c.k[3 * iOf(v)]! & OP_MASK) === MOVED) return follow(v);
   if (c.epoch < epochNow) return tenure(v);
   return c;
 }
@@ -424,9 +424,9 @@ export function follow(v: Value): Chunk {
   const c = cOf(v);
   const i = iOf(v);
   const k = c.k;
-  if ((k[3 * i] & OP_MASK) !== MOVED) return c;
-  const r = k[3 * i + 1];
-  const t = c.deps[r >>> SLOT_BITS];
+  if ((k[3 * i]! & OP_MASK) !== MOVED) return c;
+  const r = k[3 * i + 1]!;
+  const t = c.deps[r >>> SLOT_BITS]!;
   setRef(v, t, r & SLOT_MASK);
   return t;
 }
@@ -519,14 +519,14 @@ function link(c: Chunk, s: number, op: number, ra: number, rb: number): Value {
 
 /** A node of two Values (chunks ca, cb) in the current chunk. */
 function put2(op: number, ca: Chunk, ia: number, cb: Chunk, ib: number): Value {
-  const s = take(data2(op, ca.f[2 * ia], cb.f[2 * ib]));
+  const s = take(data2(op, ca.f[2 * ia]!, cb.f[2 * ib]!));
   const c = cur;
   return link(c, s, op, ca === c ? ia : refTo(c, ca, ia), cb === c ? ib : refTo(c, cb, ib));
 }
 
 /** A node of a Value (chunk cv) and a number, which becomes a constant leaf next to it. */
 function putN(op: number, cv: Chunk, iv: number, x: number, numberFirst: boolean): Value {
-  const v = cv.f[2 * iv];
+  const v = cv.f[2 * iv]!;
   const data = numberFirst ? data2(op, x, v) : data2(op, v, x);
   const sx = take(x);
   const cx = cur;
@@ -627,7 +627,7 @@ export function neg(a: Operand): Value {
   if (a instanceof Value) {
     const ca = cOf(a);
     const ia = iOf(a);
-    if (fresh(ca)) return put1(NEG, ca, ia, -ca.f[2 * ia]);
+    if (fresh(ca)) return put1(NEG, ca, ia, -ca.f[2 * ia]!);
   }
   unary(a, "neg");
   return emit(NEG, -ov, oc, oi, ov, undefined, 0, 0);
@@ -638,7 +638,7 @@ export function exp(a: Operand): Value {
   if (a instanceof Value) {
     const ca = cOf(a);
     const ia = iOf(a);
-    if (fresh(ca)) return put1(EXP, ca, ia, Math.exp(ca.f[2 * ia]));
+    if (fresh(ca)) return put1(EXP, ca, ia, Math.exp(ca.f[2 * ia]!));
   }
   unary(a, "exp");
   return emit(EXP, Math.exp(ov), oc, oi, ov, undefined, 0, 0);
@@ -649,7 +649,7 @@ export function log(a: Operand): Value {
   if (a instanceof Value) {
     const ca = cOf(a);
     const ia = iOf(a);
-    if (fresh(ca)) return put1(LOG, ca, ia, Math.log(ca.f[2 * ia]));
+    if (fresh(ca)) return put1(LOG, ca, ia, Math.log(ca.f[2 * ia]!));
   }
   unary(a, "log");
   return emit(LOG, Math.log(ov), oc, oi, ov, undefined, 0, 0);
@@ -664,7 +664,7 @@ export function tanh(a: Operand): Value {
   if (a instanceof Value) {
     const ca = cOf(a);
     const ia = iOf(a);
-    if (fresh(ca)) return put1(TANH, ca, ia, tanhOf(ca.f[2 * ia]));
+    if (fresh(ca)) return put1(TANH, ca, ia, tanhOf(ca.f[2 * ia]!));
   }
   unary(a, "tanh");
   return emit(TANH, tanhOf(ov), oc, oi, ov, undefined, 0, 0);
@@ -677,7 +677,7 @@ export function relu(a: Operand): Value {
     const ca = cOf(a);
     const ia = iOf(a);
     if (fresh(ca)) {
-      const x = ca.f[2 * ia];
+      const x = ca.f[2 * ia]!;
       return put1(RELU, ca, ia, x < 0 ? 0 : x);
     }
   }
@@ -690,7 +690,7 @@ export function sigmoid(a: Operand): Value {
   if (a instanceof Value) {
     const ca = cOf(a);
     const ia = iOf(a);
-    if (fresh(ca)) return put1(SIGMOID, ca, ia, 1 / (1 + Math.exp(-ca.f[2 * ia])));
+    if (fresh(ca)) return put1(SIGMOID, ca, ia, 1 / (1 + Math.exp(-ca.f[2 * ia]!)));
   }
   unary(a, "sigmoid");
   return emit(SIGMOID, 1 / (1 + Math.exp(-ov)), oc, oi, ov, undefined, 0, 0);
@@ -705,94 +705,94 @@ export function sigmoid(a: Operand): Value {
 function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
   const f = c.f;
   const k = c.k;
-  const g = f[2 * s + 1];
-  const ra = k[3 * s + 1];
-  const rb = k[3 * s + 2];
+  const g = f[2 * s + 1]!;
+  const ra = k[3 * s + 1]!;
+  const rb = k[3 * s + 2]!;
   switch (op) {
     case LEAF:
       return;
     case ADD: {
       const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
-      a.f[2 * ia + 1] += g;
-      b.f[2 * ib + 1] += g;
+      a.f[2 * ia + 1]! += g;
+      b.f[2 * ib + 1]! += g;
       if (mark) mark2(a, ia, b, ib);
       return;
     }
     case SUB: {
       const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
-      a.f[2 * ia + 1] += g;
-      b.f[2 * ib + 1] += -g;
+      a.f[2 * ia + 1]! += g;
+      b.f[2 * ib + 1]! += -g;
       if (mark) mark2(a, ia, b, ib);
       return;
     }
     case MUL: {
       const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
-      a.f[2 * ia + 1] += b.f[2 * ib] * g;
-      b.f[2 * ib + 1] += a.f[2 * ia] * g;
+      a.f[2 * ia + 1]! += b.f[2 * ib]! * g;
+      b.f[2 * ib + 1]! += a.f[2 * ia]! * g;
       if (mark) mark2(a, ia, b, ib);
       return;
     }
     case DIV: {
       const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
-      const bd = b.f[2 * ib];
-      a.f[2 * ia + 1] += g / bd;
-      b.f[2 * ib + 1] += (-a.f[2 * ia] / (bd * bd)) * g;
+      const bd = b.f[2 * ib]!;
+      a.f[2 * ia + 1]! += g / bd;
+      b.f[2 * ib + 1]! += (-a.f[2 * ia]! / (bd * bd)) * g;
       if (mark) mark2(a, ia, b, ib);
       return;
     }
     case NEG: {
       const a = dep(c, ra), ia = ra & SLOT_MASK;
-      a.f[2 * ia + 1] += -g;
+      a.f[2 * ia + 1]! += -g;
       if (mark) touch(a, ia);
       return;
     }
     case POW: {
       const a = dep(c, ra), ia = ra & SLOT_MASK;
-      const e = dep(c, rb).f[2 * (rb & SLOT_MASK)];
-      a.f[2 * ia + 1] += e === 0 ? 0 : e * a.f[2 * ia] ** (e - 1) * g;
+      const e = dep(c, rb).f[2 * (rb & SLOT_MASK)]!;
+      a.f[2 * ia + 1]! += e === 0 ? 0 : e * a.f[2 * ia]! ** (e - 1) * g;
       if (mark) touch(a, ia);
       return;
     }
     case POWV: {
       const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
-      const ad = a.f[2 * ia];
-      const bd = b.f[2 * ib];
-      a.f[2 * ia + 1] += bd === 0 ? 0 : bd * ad ** (bd - 1) * g;
-      b.f[2 * ib + 1] += ad === 0 && bd >= 0 ? 0 : f[2 * s] * Math.log(ad) * g;
+      const ad = a.f[2 * ia]!;
+      const bd = b.f[2 * ib]!;
+      a.f[2 * ia + 1]! += bd === 0 ? 0 : bd * ad ** (bd - 1) * g;
+      b.f[2 * ib + 1]! += ad === 0 && bd >= 0 ? 0 : f[2 * s]! * Math.log(ad) * g;
       if (mark) mark2(a, ia, b, ib);
       return;
     }
     case EXP: {
       const a = dep(c, ra), ia = ra & SLOT_MASK;
-      a.f[2 * ia + 1] += f[2 * s] * g;
+      a.f[2 * ia + 1]! += f[2 * s]! * g;
       if (mark) touch(a, ia);
       return;
     }
     case LOG: {
       const a = dep(c, ra), ia = ra & SLOT_MASK;
-      a.f[2 * ia + 1] += (1 / a.f[2 * ia]) * g;
+      a.f[2 * ia + 1]! += (1 / a.f[2 * ia]!) * g;
       if (mark) touch(a, ia);
       return;
     }
     case TANH: {
       const a = dep(c, ra), ia = ra & SLOT_MASK;
-      const t = f[2 * s];
-      a.f[2 * ia + 1] += (1 - t * t) * g;
+      const t = f[2 * s]!;
+      a.f[2 * ia + 1]! += (1 - t * t) * g;
       if (mark) touch(a, ia);
       return;
     }
     case RELU: {
-      if (f[2 * s] > 0) {
+      if (f[2 * s]! > 0) {
         const a = dep(c, ra), ia = ra & SLOT_MASK;
-        a.f[2 * ia + 1] += g;
+        a.f[2 * ia + 1]! += g;
         if (mark) touch(a, ia);
       }
       return;
     }
     case SIGMOID: {
       const a = dep(c, ra), ia = ra & SLOT_MASK;
-      const y = f[2 * s];
-      a.f[2 * ia + 1] += y * (1 - y) * g;
+      const y = f[2 * s]!;
+      a.f[2 * ia + 1]! += y * (1 - y) * g;
       if (mark) touch(a, ia);
       return;
     }
@@ -805,7 +805,7 @@ function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
     case MOVED: {
       // hand what reached the old slot on to the copy (and only once: the old slot keeps nothing)
       const t = dep(c, ra), it = ra & SLOT_MASK;
-      t.f[2 * it + 1] += g;
+      t.f[2 * it + 1]! += g;
       f[2 * s + 1] = 0;
       if (mark) touch(t, it);
       return;
@@ -823,7 +823,7 @@ function walk(c0: Chunk, i0: number): void {
     const c = nextChunk();
     const k = c.k;
     for (let s = c.hi; s >= 0 && c.pend > 0; s--) {
-      const w = k[3 * s];
+      const w = k[3 * s]!;
       if ((w & PENDING) === 0) continue;
       k[3 * s] = w & ~PENDING;
       c.pend--;

@@ -31,7 +31,7 @@ export class NodeList implements Nodes {
 
 /** @internal */
 export function chunkAt(v: NodeList, j: number): Chunk {
-  return v.one !== null ? v.one : v.cs![j];
+  return v.one !== null ? v.one : v.cs![j]!;
 }
 
 /** Slots collected one by one into a NodeList. */
@@ -134,7 +134,7 @@ export function layer(ws: readonly Nodes[], bs: readonly Nodes[], xs: Nodes, act
     let c = cur;
     let s = c.n - 1;
     if (act !== ACT_NONE) {
-      const x = c.f[2 * s];
+      const x = c.f[2 * s]!;
       const y = act === RELU ? (x < 0 ? 0 : x) : tanhOf(x);
       const ts = take(y);
       const t = cur;
@@ -152,16 +152,16 @@ export function layer(ws: readonly Nodes[], bs: readonly Nodes[], xs: Nodes, act
 
 /** Writes a dot node into the current chunk (at cur.n - 1 afterwards). */
 function putDot(wv: NodeList, xv: NodeList, bv: NodeList | null, b: number): void {
-  let acc = bv === null ? b : chunkAt(bv, 0).f[2 * bv.is[0]];
+  let acc = bv === null ? b : chunkAt(bv, 0).f[2 * bv.is[0]!]!;
   const n = wv.is.length;
   const wi = wv.is;
   const xi = xv.is;
   if (wv.one !== null && xv.one !== null) {
     const wf = wv.one.f;
     const xf = xv.one.f;
-    for (let i = 0; i < n; i++) acc = acc + wf[2 * wi[i]] * xf[2 * xi[i]];
+    for (let i = 0; i < n; i++) acc = acc + wf[2 * wi[i]!]! * xf[2 * xi[i]!]!;
   } else {
-    for (let i = 0; i < n; i++) acc = acc + chunkAt(wv, i).f[2 * wi[i]] * chunkAt(xv, i).f[2 * xi[i]];
+    for (let i = 0; i < n; i++) acc = acc + chunkAt(wv, i).f[2 * wi[i]!]! * chunkAt(xv, i).f[2 * xi[i]!]!;
   }
   putFused(DOT, acc, wv, xv, bv);
 }
@@ -195,21 +195,21 @@ export function dotBackward(objs: unknown[], at: number, g: number, mark: boolea
     const markX = mark && xc.kind !== LEAVES;
     for (let i = n - 1; i >= 0; i--) {
       if (i === 0 && bv !== null) addAt(bv, 0, g, mark);
-      const a = 2 * wi[i];
-      const b = 2 * xi[i];
-      wf[a + 1] += xf[b] * g;
-      xf[b + 1] += wf[a] * g;
-      if (markW) touch(wc, wi[i]);
-      if (markX) touch(xc, xi[i]);
+      const a = 2 * wi[i]!;
+      const b = 2 * xi[i]!;
+      wf[a + 1]! += xf[b]! * g;
+      xf[b + 1]! += wf[a]! * g;
+      if (markW) touch(wc, wi[i]!);
+      if (markX) touch(xc, xi[i]!);
     }
   } else {
     for (let i = n - 1; i >= 0; i--) {
       if (i === 0 && bv !== null) addAt(bv, 0, g, mark);
       const wc = chunkAt(wv, i);
       const xc = chunkAt(xv, i);
-      wc.f[2 * wi[i] + 1] += xc.f[2 * xi[i]] * g;
-      xc.f[2 * xi[i] + 1] += wc.f[2 * wi[i]] * g;
-      if (mark) mark2(wc, wi[i], xc, xi[i]);
+      wc.f[2 * wi[i]! + 1]! += xc.f[2 * xi[i]!]! * g;
+      xc.f[2 * xi[i]! + 1]! += wc.f[2 * wi[i]!]! * g;
+      if (mark) mark2(wc, wi[i]!, xc, xi[i]!);
     }
   }
   if (n === 0 && bv !== null) addAt(bv, 0, g, mark);
@@ -217,8 +217,8 @@ export function dotBackward(objs: unknown[], at: number, g: number, mark: boolea
 
 function addAt(v: NodeList, j: number, g: number, mark: boolean): void {
   const c = chunkAt(v, j);
-  const i = v.is[j];
-  c.f[2 * i + 1] += g;
+  const i = v.is[j]!;
+  c.f[2 * i + 1]! += g;
   if (mark) touch(c, i);
 }
 
@@ -233,8 +233,8 @@ export function sumOf(values: readonly Operand[], start: Operand = 0): Value {
   if (!(start instanceof Value) && typeof start !== "number") badOperand(start, "sumOf", "start");
   const vs = toNodes(values, "sumOf", "values") as NodeList;
   const sv = typeof start === "number" ? null : (toNodes([start], "sumOf", "start") as NodeList);
-  let acc = sv === null ? (start as number) : chunkAt(sv, 0).f[2 * sv.is[0]];
-  for (let i = 0; i < vs.is.length; i++) acc = acc + chunkAt(vs, i).f[2 * vs.is[i]];
+  let acc = sv === null ? (start as number) : chunkAt(sv, 0).f[2 * sv.is[0]!]!;
+  for (let i = 0; i < vs.is.length; i++) acc = acc + chunkAt(vs, i).f[2 * vs.is[i]!]!;
   putFused(SUM, acc, vs, sv, null);
   return born(cur, cur.n - 1);
 }

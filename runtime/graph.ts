@@ -1,7 +1,7 @@
 // Looking at a graph (children, topologicalOrder, countNodes, findNonFinite), and copying a node
 // that outlived its epoch into long-lived chunks (engine.ts's header says when and why).
 
-import { pyRepr } from "./format.js";
+import { pyRepr } from "./python/format.js";
 import {
   DOT, EPOCH, LEAF, LEAVES, MAX_CHUNK, MOVED, OP_MASK, OP_NAMES, PENDING, POW, SLOT_BITS, SLOT_MASK, SUM, VISITED,
   type Chunk, cur, dep, enqueue, longSlot, nextChunk, openLong, queue, refTo,
@@ -15,12 +15,12 @@ import { type NodeList, NodeListBuilder, chunkAt } from "./fused.js";
 /** @internal */
 export function opName(c: Chunk, i: number): string {
   const k = c.k;
-  const op = k[3 * i] & OP_MASK;
+  const op = k[3 * i]! & OP_MASK;
   if (op === POW) {
-    const r = k[3 * i + 2];
-    return "**" + pyNumber(dep(c, r).f[2 * (r & SLOT_MASK)]);
+    const r = k[3 * i + 2]!;
+    return "**" + pyNumber(dep(c, r).f[2 * (r & SLOT_MASK)]!);
   }
-  return OP_NAMES[op];
+  return OP_NAMES[op]!;
 }
 
 /** Python's repr of a number used as an exponent in an op name: integers without ".0". */
@@ -38,12 +38,12 @@ let ki = 0;
  */
 function childAt(c: Chunk, i: number, j: number, all: boolean): boolean {
   const k = c.k;
-  const op = k[3 * i] & OP_MASK;
+  const op = k[3 * i]! & OP_MASK;
   if (op === LEAF || op === MOVED) return false;
   if (op === DOT || op === SUM) {
     // dot: ws, xs, then b; sum: start, then the values
     const objs = c.objs!;
-    const at = k[3 * i + 1];
+    const at = k[3 * i + 1]!;
     const first = objs[at] as NodeList;
     const second = objs[at + 1] as NodeList | null;
     const third = objs[at + 2] as NodeList | null;
@@ -56,20 +56,20 @@ function childAt(c: Chunk, i: number, j: number, all: boolean): boolean {
     return false;
   }
   if (j > 1 || (j === 1 && op === POW && !all)) return false;
-  const r = k[3 * i + 1 + j];
+  const r = k[3 * i + 1 + j]!;
   if (r === -1) return false;
   return found(dep(c, r), r & SLOT_MASK);
 }
 
 function element(list: NodeList, j: number): true {
-  return found(chunkAt(list, j), list.is[j]);
+  return found(chunkAt(list, j), list.is[j]!);
 }
 
 /** A child at (d, s), past its forwarding if it was copied to a long-lived chunk, into kc and ki. */
 function found(d: Chunk, s: number): true {
-  if ((d.k[3 * s] & OP_MASK) === MOVED) {
-    const t = d.k[3 * s + 1];
-    d = d.deps[t >>> SLOT_BITS];
+  if ((d.k[3 * s]! & OP_MASK) === MOVED) {
+    const t = d.k[3 * s + 1]!;
+    d = d.deps[t >>> SLOT_BITS]!;
     s = t & SLOT_MASK;
   }
   kc = d;
@@ -136,9 +136,9 @@ function search(rc: Chunk, ri: number, all: boolean, enter: (c: Chunk, i: number
   let entered = 1;
   while (sc.n > 0) {
     const top = sc.n - 1;
-    const c = chunks.list[sc.a[top]];
-    const i = si.a[top];
-    if (childAt(c, i, sn.a[top]++, all)) {
+    const c = chunks.list[sc.a[top]!]!;
+    const i = si.a[top]!;
+    if (childAt(c, i, sn.a[top]!++, all)) {
       if (!enter(kc, ki)) continue;
       if (++entered > limit) return false;
       sc.push(chunks.of(kc));
@@ -171,7 +171,7 @@ export function topologicalOrder(root: Value, options: { maxNodes?: number } = {
   const fc = new IntList();
   const fi = new IntList();
   let complete: boolean;
-  rc.k[3 * iOf(root)] |= VISITED;
+  rc.k[3 * iOf(root)]! |= VISITED;
   try {
     complete = search(rc, iOf(root), false, visitOnce, (c, i) => {
       fc.push(found.of(c));
@@ -180,7 +180,7 @@ export function topologicalOrder(root: Value, options: { maxNodes?: number } = {
   } finally {
     // the emitted nodes, and the ones on the stack when the search stopped: countNodes clears
     // those by walking the whole graph
-    for (let j = 0; j < fc.n; j++) found.list[fc.a[j]].k[3 * fi.a[j]] &= ~VISITED;
+    for (let j = 0; j < fc.n; j++) found.list[fc.a[j]!]!.k[3 * fi.a[j]!]! &= ~VISITED;
   }
   if (!complete) {
     const total = countNodes(root);
@@ -191,14 +191,14 @@ export function topologicalOrder(root: Value, options: { maxNodes?: number } = {
   }
   const order = new Array<Value>(fc.n);
   // the root comes last, and is given back itself unless another Value was handed out for it
-  for (let j = 0; j < fc.n; j++) order[j] = canonical(found.list[fc.a[j]], fi.a[j], j === fc.n - 1 ? root : undefined);
+  for (let j = 0; j < fc.n; j++) order[j] = canonical(found.list[fc.a[j]!]!, fi.a[j]!, j === fc.n - 1 ? root : undefined);
   return order;
 }
 
 function visitOnce(c: Chunk, i: number): boolean {
   const k = c.k;
-  if ((k[3 * i] & VISITED) !== 0) return false;
-  k[3 * i] |= VISITED;
+  if ((k[3 * i]! & VISITED) !== 0) return false;
+  k[3 * i]! |= VISITED;
   return true;
 }
 
@@ -216,8 +216,8 @@ export function countNodes(root: Value): number {
   let count = 0;
   const meet = (d: Chunk, i: number) => {
     const k = d.k;
-    if ((k[3 * i] & PENDING) !== 0) return;
-    k[3 * i] |= PENDING;
+    if ((k[3 * i]! & PENDING) !== 0) return;
+    k[3 * i]! |= PENDING;
     count++;
     if (d.kind === LEAVES) {
       lc.push(leaves.of(d)); // not scanned: unmarked at the end
@@ -233,15 +233,15 @@ export function countNodes(root: Value): number {
     const c = nextChunk();
     const k = c.k;
     for (let s = c.hi; s >= 0 && c.pend > 0; s--) {
-      if ((k[3 * s] & PENDING) === 0) continue;
-      k[3 * s] &= ~(PENDING | VISITED);
+      if ((k[3 * s]! & PENDING) === 0) continue;
+      k[3 * s]! &= ~(PENDING | VISITED);
       c.pend--;
       for (let j = 0; childAt(c, s, j, false); j++) meet(kc, ki);
     }
     c.hi = -1;
     c.queued = false;
   }
-  for (let j = 0; j < lc.n; j++) leaves.list[lc.a[j]].k[3 * li.a[j]] &= ~(PENDING | VISITED);
+  for (let j = 0; j < lc.n; j++) leaves.list[lc.a[j]!]!.k[3 * li.a[j]!]! &= ~(PENDING | VISITED);
   return count;
 }
 
@@ -277,7 +277,7 @@ export function findNonFinite(root: Value): NonFinite | null {
     }
   }
   for (let i = order.length - 1; i >= 0; i--) {
-    const v = order[i];
+    const v = order[i]!;
     if (!Number.isFinite(v.grad)) {
       return {
         value: v,
@@ -311,7 +311,7 @@ export function tenure(v: Value): Chunk {
   const from = new ChunkTable();
   const fc = new IntList();
   const fi = new IntList();
-  c0.k[3 * i0] |= VISITED;
+  c0.k[3 * i0]! |= VISITED;
   search(c0, i0, true, (d, i) => inEpoch(d) && visitOnce(d, i), (d, i) => {
     fc.push(from.of(d));
     fi.push(i);
@@ -319,11 +319,11 @@ export function tenure(v: Value): Chunk {
   const m = fc.n;
   // where each one goes: numbered in the order above, found from its old chunk and slot
   const numbers = from.list.map((d) => new Int32Array(d.n));
-  for (let j = 0; j < m; j++) numbers[fc.a[j]][fi.a[j]] = j;
+  for (let j = 0; j < m; j++) numbers[fc.a[j]!]![fi.a[j]!] = j;
   const to = new ChunkTable();
   const tc = new Int32Array(m);
   const ti = new Int32Array(m);
-  const copied = (d: Chunk, i: number) => inEpoch(d) && (d.k[3 * i] & VISITED) !== 0;
+  const copied = (d: Chunk, i: number) => inEpoch(d) && (d.k[3 * i]! & VISITED) !== 0;
   // a dot's or sum's list of children, with the copied nodes (and forwarders) replaced
   const remap = (list: NodeList | null): NodeList | null => {
     if (list === null) return null;
@@ -331,8 +331,8 @@ export function tenure(v: Value): Chunk {
     for (let j = 0; j < list.is.length; j++) {
       element(list, j); // past any forwarder
       if (copied(kc, ki)) {
-        const n = numbers[from.of(kc)][ki];
-        out.add(to.list[tc[n]], ti[n]);
+        const n = numbers[from.of(kc)]![ki]!;
+        out.add(to.list[tc[n]!]!, ti[n]!);
       } else out.add(kc, ki);
     }
     return out.done();
@@ -342,24 +342,24 @@ export function tenure(v: Value): Chunk {
   const big = m > SMALL_COPY;
   if (big) openLong(Math.min(m, MAX_CHUNK));
   for (let j = 0; j < m; j++) {
-    const sc = from.list[fc.a[j]];
-    const si = fi.a[j];
+    const sc = from.list[fc.a[j]!]!;
+    const si = fi.a[j]!;
     const t = longSlot();
     const s = t.n - 1;
     tc[j] = to.of(t);
     ti[j] = s;
-    t.f[2 * s] = sc.f[2 * si];
-    t.f[2 * s + 1] = sc.f[2 * si + 1];
-    t.ids![s] = sc.ids === null ? sc.base + si : sc.ids[si];
+    t.f[2 * s] = sc.f[2 * si]!;
+    t.f[2 * s + 1] = sc.f[2 * si + 1]!;
+    t.ids![s] = sc.ids === null ? sc.base + si : sc.ids[si]!;
     const sk = sc.k;
-    const op = sk[3 * si] & OP_MASK;
+    const op = sk[3 * si]! & OP_MASK;
     t.k[3 * s] = op;
     if (op === DOT || op === SUM) {
       const objs = sc.objs!;
-      const at = sk[3 * si + 1];
+      const at = sk[3 * si + 1]!;
       const tobjs = (t.objs ??= []);
       t.k[3 * s + 1] = tobjs.length;
-      t.k[3 * s + 2] = sk[3 * si + 2];
+      t.k[3 * s + 2] = sk[3 * si + 2]!;
       for (let o = 0; o < 3; o++) tobjs.push(remap(objs[at + o] as NodeList | null));
     } else if (op !== LEAF) {
       for (let o = 1; o <= 2; o++) {
@@ -370,8 +370,8 @@ export function tenure(v: Value): Chunk {
         }
         childAt(sc, si, o - 1, true); // the child, past any forwarder
         if (copied(kc, ki)) {
-          const n = numbers[from.of(kc)][ki];
-          t.k[3 * s + o] = refTo(t, to.list[tc[n]], ti[n]);
+          const n = numbers[from.of(kc)]![ki]!;
+          t.k[3 * s + o] = refTo(t, to.list[tc[n]!]!, ti[n]!);
         } else t.k[3 * s + o] = refTo(t, kc, ki);
       }
     }
@@ -384,30 +384,30 @@ export function tenure(v: Value): Chunk {
   // 3. point the Values we know of at the copies: v, and the ones operations returned (small
   // graphs) and children() handed out
   for (let j = 0; j < m; j++) {
-    const sc = from.list[fc.a[j]];
-    const si = fi.a[j];
+    const sc = from.list[fc.a[j]!]!;
+    const si = fi.a[j]!;
     for (const view of [sc.reg?.[si], sc.views?.get(si)]) {
       if (view === undefined) continue;
-      const t = to.list[tc[j]];
+      const t = to.list[tc[j]!]!;
       (t.views ??= new Map()).set(ti[j], view);
-      setRef(view, t, ti[j]);
+      setRef(view, t, ti[j]!);
     }
     if (sc.reg) delete sc.reg[si];
     sc.views?.delete(si);
   }
   if (copied(c0, i0)) {
     // v is given back for its node from now on, unless another Value was handed out for it
-    const n = numbers[from.of(c0)][i0];
-    const t = to.list[tc[n]];
-    setRef(v, t, ti[n]);
-    if (!t.views?.has(ti[n])) (t.views ??= new Map()).set(ti[n], v);
+    const n = numbers[from.of(c0)]![i0]!;
+    const t = to.list[tc[n]!]!;
+    setRef(v, t, ti[n]!);
+    if (!t.views?.has(ti[n]!)) (t.views ??= new Map()).set(ti[n], v);
   }
   // 4. the old slots forward to the copies
   for (let j = 0; j < m; j++) {
-    const sc = from.list[fc.a[j]];
-    const si = fi.a[j];
+    const sc = from.list[fc.a[j]!]!;
+    const si = fi.a[j]!;
     sc.k[3 * si] = MOVED;
-    sc.k[3 * si + 1] = refTo(sc, to.list[tc[j]], ti[j]);
+    sc.k[3 * si + 1] = refTo(sc, to.list[tc[j]!]!, ti[j]!);
     sc.k[3 * si + 2] = -1;
     sc.f[2 * si + 1] = 0;
     sc.moved = true;

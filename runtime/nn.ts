@@ -3,7 +3,7 @@
 // `model(x)`.
 
 import { ACT_NONE, ACT_RELU, ACT_TANH, Value, add, layer, mul, relu, tanh, toNodes, type Nodes, type Operand } from "./engine.js";
-import { Random, defaultRandom } from "./random.js";
+import { type Random, defaultRandom } from "./python/random.js";
 
 /** What a module takes as input: numbers or Values. */
 export type Input = Operand;
@@ -139,10 +139,10 @@ export class Neuron extends Module {
   forward(x: readonly Input[]): Value {
     const w = this.w;
     checkInput(this, x, w.length);
-    if (this.fused) return layer([this.wNodes()], [this.bNodes()], toNodes(x, this, "input"), this.act(), true)[0];
+    if (this.fused) return layer([this.wNodes()], [this.bNodes()], toNodes(x, this, "input"), this.act(), true)[0]!;
     // Python: sum((wi*xi for wi, xi in zip(self.w, x)), self.b)
     let act = this.b;
-    for (let i = 0; i < w.length; i++) act = add(act, mul(w[i], x[i]));
+    for (let i = 0; i < w.length; i++) act = add(act, mul(w[i]!, x[i]!));
     if (this.nonlin === "relu") return relu(act);
     if (this.nonlin === "tanh") return tanh(act);
     return act;
@@ -198,12 +198,12 @@ export class Layer<Nout extends number = number> extends Module {
   /** Every neuron's output, always as an array (what MLP chains). */
   outputs(x: readonly Input[]): Value[] {
     const ns = this.neurons;
-    if (ns[0].fused) {
-      checkInput(ns[0], x, ns[0].w.length);
-      return this.valuesOf(toNodes(x, ns[0], "input"));
+    if (ns[0]!.fused) {
+      checkInput(ns[0]!, x, ns[0]!.w.length);
+      return this.valuesOf(toNodes(x, ns[0]!, "input"));
     }
     const out = new Array<Value>(ns.length);
-    for (let i = 0; i < ns.length; i++) out[i] = ns[i].forward(x);
+    for (let i = 0; i < ns.length; i++) out[i] = ns[i]!.forward(x);
     return out;
   }
 
@@ -212,12 +212,12 @@ export class Layer<Nout extends number = number> extends Module {
 
   /** @internal a hidden layer of fused neurons: its outputs as the engine's list of nodes, no Values made */
   nodesOf(xs: Nodes): Nodes {
-    return layer((this.#ws ??= this.neurons.map((n) => n.wNodes())), (this.#bs ??= this.neurons.map((n) => n.bNodes())), xs, this.neurons[0].act(), false);
+    return layer((this.#ws ??= this.neurons.map((n) => n.wNodes())), (this.#bs ??= this.neurons.map((n) => n.bNodes())), xs, this.neurons[0]!.act(), false);
   }
 
   /** @internal the same, as Values */
   valuesOf(xs: Nodes): Value[] {
-    return layer((this.#ws ??= this.neurons.map((n) => n.wNodes())), (this.#bs ??= this.neurons.map((n) => n.bNodes())), xs, this.neurons[0].act(), true);
+    return layer((this.#ws ??= this.neurons.map((n) => n.wNodes())), (this.#bs ??= this.neurons.map((n) => n.bNodes())), xs, this.neurons[0]!.act(), true);
   }
 
   forward(x: readonly Input[]): LayerOutput<Nout> {
@@ -265,7 +265,7 @@ export class MLP<const Nouts extends readonly number[] = readonly number[]> exte
     for (let i = 0; i < nouts.length; i++) {
       const last = i === nouts.length - 1;
       this.layers.push(
-        new Layer(sizes[i], checkCount(`MLP(nin, nouts): nouts[${i}]`, sizes[i + 1]), {
+        new Layer(sizes[i]!, checkCount(`MLP(nin, nouts): nouts[${i}]`, sizes[i + 1]), {
           nonlin: last && !options.lastNonlin ? "linear" : hidden,
           bias: options.bias,
           random: options.random,
@@ -278,13 +278,13 @@ export class MLP<const Nouts extends readonly number[] = readonly number[]> exte
   forward(x: readonly Input[]): MLPOutput<Nouts> {
     const layers = this.layers;
     let h: readonly Input[];
-    if (layers[0].neurons[0].fused) {
+    if (layers[0]!.neurons[0]!.fused) {
       // hidden layers hand their outputs on as nodes: only the last layer's outputs become Values
-      const first = layers[0].neurons[0];
+      const first = layers[0]!.neurons[0]!;
       checkInput(first, x, first.w.length);
       let nodes = toNodes(x, first, "input");
-      for (let i = 0; i < layers.length - 1; i++) nodes = layers[i].nodesOf(nodes);
-      h = layers[layers.length - 1].valuesOf(nodes);
+      for (let i = 0; i < layers.length - 1; i++) nodes = layers[i]!.nodesOf(nodes);
+      h = layers[layers.length - 1]!.valuesOf(nodes);
     } else {
       h = x;
       for (const layer of layers) h = layer.outputs(h);

@@ -17,7 +17,7 @@ const python = pythonMoons(100, 0.1, 1337);
 function ulps(a: number, b: number): number {
   const f = new Float64Array([a, b]);
   const i = new BigInt64Array(f.buffer);
-  const d = i[0] - i[1];
+  const d = i[0]! - i[1]!;
   return Number(d < 0n ? -d : d);
 }
 
@@ -48,10 +48,10 @@ describe("makeMoons: sklearn's make_moons on numpy's legacy RandomState (docs/re
     expect(t[34]).toBe(2.179880616776591);
     expect(t.every((ti, i) => ti === i * (Math.PI / 49))).toBe(true);
     const { X, y } = makeMoons(100, { shuffle: false });
-    expect(X[18]).toEqual([0.404783343122394, Math.sin(t[18])]);
-    expect(X[34]).toEqual([Math.cos(t[34]), 0.8201722545969561]);
-    expect(X[50 + 18][0]).toBe(1 - 0.404783343122394);
-    expect(X[50 + 34][1]).toBe(1 - 0.8201722545969561 - 0.5);
+    expect(X[18]).toEqual([0.404783343122394, Math.sin(t[18]!)]);
+    expect(X[34]).toEqual([Math.cos(t[34]!), 0.8201722545969561]);
+    expect(X[50 + 18]![0]).toBe(1 - 0.404783343122394);
+    expect(X[50 + 34]![1]).toBe(1 - 0.8201722545969561 - 0.5);
     expect(X[49]).toEqual([-1, 1.2246467991473532e-16]);
     expect(y).toEqual([...Array(50).fill(0), ...Array(50).fill(1)]);
   });
@@ -63,7 +63,7 @@ describe("makeMoons: sklearn's make_moons on numpy's legacy RandomState (docs/re
   });
   it("without noise no Gaussian is drawn; points lie on the circles", () => {
     const { X, y } = makeMoons(20, { seed: 3 });
-    X.forEach(([a, b], i) => {
+    X.forEach(([a = NaN, b = NaN], i) => {
       const r = y[i] === 0 ? Math.hypot(a, b) : Math.hypot(1 - a, 0.5 - b);
       expect(r).toBeCloseTo(1, 12);
     });
@@ -72,19 +72,23 @@ describe("makeMoons: sklearn's make_moons on numpy's legacy RandomState (docs/re
     const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337 });
     expect(y).toEqual(python!.y);
     const differing: string[] = [];
-    X.forEach((row, i) =>
+    X.forEach((row, i) => {
       row.forEach((v, k) => {
-        expect(ulps(v, python!.X[i][k])).toBeLessThanOrEqual(1);
-        if (v !== python!.X[i][k]) differing.push(`X[${i}][${k}]`);
-      }),
-    );
+        expect(ulps(v, python!.X[i]![k]!)).toBeLessThanOrEqual(1);
+        if (v !== python!.X[i]![k]) differing.push(`X[${i}][${k}]`);
+      });
+    });
     // Where glibc is not correctly rounded (sin(t[22]), docs/moons.md) the points differ by one
     // ulp; a libm that rounds correctly there would make this list empty.
     expect(differing.length).toBeLessThanOrEqual(2);
     const other = pythonMoons(301, 0.3, 42)!;
     const mine = makeMoons(301, { noise: 0.3, seed: 42 });
     expect(mine.y).toEqual(other.y);
-    mine.X.forEach((row, i) => row.forEach((v, k) => expect(ulps(v, other.X[i][k])).toBeLessThanOrEqual(1)));
+    mine.X.forEach((row, i) => {
+      row.forEach((v, k) => {
+        expect(ulps(v, other.X[i]![k]!)).toBeLessThanOrEqual(1);
+      });
+    });
   });
   it("clear errors for bad arguments", () => {
     expect(() => makeMoons(-1)).toThrow(/makeMoons\(n\): n must be a non-negative integer, got -1/);

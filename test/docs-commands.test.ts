@@ -49,7 +49,7 @@ interface Block {
 }
 
 /** The fenced blocks of a Markdown file, with their info string's words as attributes. */
-export function fencedBlocks(doc: string, markdown: string): Block[] {
+function fencedBlocks(doc: string, markdown: string): Block[] {
   const out: Block[] = [];
   const lines = markdown.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -68,7 +68,7 @@ export function fencedBlocks(doc: string, markdown: string): Block[] {
 }
 
 /** The commands of a shell block: continuation lines joined, comments and blank lines dropped. */
-export function commands(text: string): string[] {
+function commands(text: string): string[] {
   return text
     .replace(/\\\n\s*/g, "")
     .split("\n")

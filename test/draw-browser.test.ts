@@ -51,7 +51,7 @@ test("the bundle runs where there is no Node: toSvg() draws, save() says to use 
   const page: Record<string, unknown> = { WebAssembly, TextDecoder, TextEncoder, console, crypto: globalThis.crypto, setTimeout, clearTimeout, URL, performance };
   page.globalThis = page.self = page.window = page;
   vm.createContext(page);
-  vm.runInContext(bundle.code, page);
+  vm.runInContext(bundle!.code, page);
   const [svg, error, hasProcess] = await vm.runInContext(
     `(async () => {
       const { Value, drawDot } = micrograd;

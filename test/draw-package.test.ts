@@ -22,7 +22,7 @@ beforeAll(() => {
   for (const [config, outDir] of [
     ["tsconfig.build.json", "dist"],
     ["tsconfig.cjs.json", "dist/cjs"],
-  ]) {
+  ] as const) {
     const project = join(pkg, `tsconfig.${outDir.replace("/", "-")}.json`);
     writeFileSync(
       project,

@@ -5,10 +5,11 @@ import { describe, expect, test } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
 import { Value, drawDot, add, mul, tanh, pow, relu, exp, neg, div, sub, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE } from "micrograd-ts";
 import { walkthrough } from "./draw.helpers.js";
+import { UPDATE } from "./update.helpers.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-// UPDATE_EXPECTED=1 rewrites the expected outputs (review the diff before committing).
-const update = process.env.UPDATE_EXPECTED === "1";
+// UPDATE=1 rewrites the expected outputs (test/update.helpers.ts).
+const update = UPDATE;
 
 /** XML text with its entities decoded. */
 function decoded(xml: string): string {
@@ -20,12 +21,12 @@ function decoded(xml: string): string {
 
 /** The text lines Graphviz put in the SVG, entities decoded: what a viewer shows. */
 function svgTexts(svg: string): string[] {
-  return [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => decoded(m[1]));
+  return [...svg.matchAll(/<text\b[^>]*>([^<]*)<\/text>/g)].map((m) => decoded(m[1]!));
 }
 
 /** The tooltips in the SVG (what a viewer shows on hover), entities decoded. */
 function svgTooltips(svg: string): string[] {
-  return [...svg.matchAll(/xlink:title="([^"]*)"/g)].map((m) => decoded(m[1]));
+  return [...svg.matchAll(/xlink:title="([^"]*)"/g)].map((m) => decoded(m[1]!));
 }
 
 /** resvg parses the SVG with a strict XML parser: it throws on text that is not well-formed. */
@@ -233,7 +234,7 @@ describe("long labels", () => {
   function shownAndTooltip(dot: string): [string, string | undefined] {
     const m = dot.match(/ {2}n0 \[label="\{ (.*) \| data [^"]*" shape=record(?: tooltip="(.*)")?\]\n/);
     expect(m).not.toBeNull();
-    return [m![1], m![2]];
+    return [m![1]!, m![2]];
   }
 
   test(`a label longer than DEFAULT_MAX_LABEL_LENGTH (${DEFAULT_MAX_LABEL_LENGTH}) shows cut with "…"; the DOT keeps it whole as the tooltip`, async () => {
@@ -314,8 +315,8 @@ describe("options and errors", () => {
     const tb = drawDot(L, { rankdir: "TB" });
     expect(tb.toDot()).toContain("  graph [rankdir=TB nslimit=2 nslimit1=2]\n");
     const size = (svg: string) => svg.match(/<svg width="(\d+)pt" height="(\d+)pt"/)!.slice(1).map(Number);
-    const [lrW, lrH] = size(await drawDot(L).toSvg());
-    const [tbW, tbH] = size(await tb.toSvg());
+    const [lrW = NaN, lrH = NaN] = size(await drawDot(L).toSvg());
+    const [tbW = NaN, tbH = NaN] = size(await tb.toSvg());
     expect(lrW).toBeGreaterThan(lrH);
     expect(tbH).toBeGreaterThan(lrH);
     expect(tbW).toBeLessThan(lrW);
@@ -365,7 +366,7 @@ describe("options and errors", () => {
     for (let p = 0; p < 100; p++) {
       const xp = new Value(p);
       let s = new Value(0);
-      for (let k = 0; k < 330; k++) s = s.add(params[k].mul(xp));
+      for (let k = 0; k < 330; k++) s = s.add(params[k]!.mul(xp));
       loss = loss.add(s.relu());
     }
     const t = performance.now();
@@ -415,7 +416,7 @@ describe("options and errors", () => {
         return (e as Error).message;
       }
       return "";
-    })())![1].replaceAll(",", ""));
+    })())![1]!.replaceAll(",", ""));
     expect(size(walkthrough().L)).toBe(10); // 7 values, 3 ops, every edge to the next column
     // 0 + x * 0 + x * 1: 8 values, 4 ops. Leaves sit just before their first use; x * 1 is made
     // in column 2 (as early as it can be) and used in the op of column 5: 2 bends.

@@ -6,7 +6,7 @@
 
 import { MLP, Value, add, countNodes, makeMoons, mul, random, relu, sumOf } from "../runtime/index.ts";
 
-const scenario = process.argv[2];
+const scenario = process.argv[2]!;
 const gc = (globalThis as { gc?: () => void }).gc!;
 const used = () => {
   gc();
@@ -22,7 +22,7 @@ const params = model.parameters();
 
 function step(k: number): Value {
   const scores = X.map((row) => model(row) as Value);
-  const total = add(mul(sumOf(scores.map((s, i) => relu(add(1, mul(-y[i], s))))), 0.01), mul(1e-4, sumOf(params.map((p) => mul(p, p)))));
+  const total = add(mul(sumOf(scores.map((s, i) => relu(add(1, mul(-y[i]!, s))))), 0.01), mul(1e-4, sumOf(params.map((p) => mul(p, p)))));
   model.zeroGrad();
   total.backward();
   for (const p of params) p.data -= (1 - (0.9 * (k % 100)) / 100) * 0.1 * p.grad;

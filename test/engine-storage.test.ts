@@ -52,7 +52,7 @@ class Ref {
     visit(this);
     topo.sort((a, b) => a.id - b.id);
     this.grad = 1;
-    for (let i = topo.length - 1; i >= 0; i--) topo[i].local(topo[i]);
+    for (let i = topo.length - 1; i >= 0; i--) topo[i]!.local(topo[i]!);
   }
 }
 const refOps = {
@@ -60,14 +60,16 @@ const refOps = {
   mul: (a: Ref, b: Ref) => new Ref(a.data * b.data, [a, b], (o) => ((a.grad += b.data * o.grad), (b.grad += a.data * o.grad))),
   // fused nodes are one node: no intermediate nodes that keep gradients between backward() calls
   dot: (ws: Ref[], xs: Ref[], b: Ref) =>
-    new Ref(ws.reduce((acc, w, i) => acc + w.data * xs[i].data, b.data), [...ws, ...xs, b], (o) => {
+    new Ref(ws.reduce((acc, w, i) => acc + w.data * xs[i]!.data, b.data), [...ws, ...xs, b], (o) => {
       for (let i = ws.length - 1; i >= 0; i--) {
         if (i === 0) b.grad += o.grad;
-        ws[i].grad += xs[i].data * o.grad;
-        xs[i].grad += ws[i].data * o.grad;
+        ws[i]!.grad += xs[i]!.data * o.grad;
+        xs[i]!.grad += ws[i]!.data * o.grad;
       }
     }),
-  sum: (vs: Ref[]) => new Ref(vs.reduce((acc, v) => acc + v.data, 0), vs, (o) => vs.forEach((v) => (v.grad += o.grad))),
+  sum: (vs: Ref[]) => new Ref(vs.reduce((acc, v) => acc + v.data, 0), vs, (o) => {
+    for (const v of vs) v.grad += o.grad;
+  }),
   tanh: (a: Ref) => {
     const e = Math.exp(2 * a.data);
     return new Ref(e === Infinity ? 1 : (e - 1) / (e + 1), [a], (o) => (a.grad += (1 - o.data * o.data) * o.grad));
@@ -91,11 +93,11 @@ function run(program: Step[]) {
     const a = i % vals.length;
     const b = j % vals.length;
     if (kind === "backward") {
-      vals[a].backward();
-      refs[a].backward();
+      vals[a]!.backward();
+      refs[a]!.backward();
     } else if (kind === "pad") {
-      let v = vals[a];
-      let r = refs[a];
+      let v = vals[a]!;
+      let r = refs[a]!;
       for (let n = 0; n < IDENTITY_LIMIT + 10; n++) {
         v = mul(v, 1);
         r = refOps.mul(r, new Ref(1));
@@ -104,23 +106,23 @@ function run(program: Step[]) {
       refs.push(r);
     } else if (kind === "view") {
       // another Value of the same node, handed out by children: both must stay in step
-      const kids = vals[a].children;
+      const kids = vals[a]!.children;
       if (kids.length === 0) continue;
-      vals.push(kids[0]);
-      refs.push(refs[a].kids[0]);
+      vals.push(kids[0]!);
+      refs.push(refs[a]!.kids[0]!);
     } else if (kind === "tanh") {
-      vals.push(tanh(vals[a]));
-      refs.push(refOps.tanh(refs[a]));
+      vals.push(tanh(vals[a]!));
+      refs.push(refOps.tanh(refs[a]!));
     } else if (kind === "dot") {
       // vals[a] + vals[a]*vals[b] + vals[b]*0.5, as the chain a reference builds
-      vals.push(dot([vals[a], vals[b]], [vals[b], 0.5], vals[a]));
-      refs.push(refOps.dot([refs[a], refs[b]], [refs[b], new Ref(0.5)], refs[a]));
+      vals.push(dot([vals[a]!, vals[b]!], [vals[b]!, 0.5], vals[a]));
+      refs.push(refOps.dot([refs[a]!, refs[b]!], [refs[b]!, new Ref(0.5)], refs[a]!));
     } else if (kind === "sum") {
-      vals.push(sumOf([vals[a], vals[b], vals[a]]));
-      refs.push(refOps.sum([refs[a], refs[b], refs[a]]));
+      vals.push(sumOf([vals[a]!, vals[b]!, vals[a]!]));
+      refs.push(refOps.sum([refs[a]!, refs[b]!, refs[a]!]));
     } else {
-      vals.push(kind === "add" ? add(vals[a], vals[b]) : mul(vals[a], vals[b]));
-      refs.push(refOps[kind](refs[a], refs[b]));
+      vals.push(kind === "add" ? add(vals[a]!, vals[b]!) : mul(vals[a]!, vals[b]!));
+      refs.push(refOps[kind](refs[a]!, refs[b]!));
     }
   }
   return { vals, refs };
@@ -134,8 +136,8 @@ describe("Values used again after backward() (a new epoch)", () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (program) => {
         const { vals, refs } = run(program);
         for (let n = 0; n < vals.length; n++) {
-          if (!close(vals[n].data, refs[n].data) || !close(vals[n].grad, refs[n].grad)) {
-            throw new Error(`Value ${n}: engine data ${vals[n].data} grad ${vals[n].grad}, reference ${refs[n].data} ${refs[n].grad}`);
+          if (!close(vals[n]!.data, refs[n]!.data) || !close(vals[n]!.grad, refs[n]!.grad)) {
+            throw new Error(`Value ${n}: engine data ${vals[n]!.data} grad ${vals[n]!.grad}, reference ${refs[n]!.data} ${refs[n]!.grad}`);
           }
         }
       }),
@@ -173,7 +175,7 @@ describe("Values used again after backward() (a new epoch)", () => {
     for (let i = 0; i < 5000; i++) y = add(y, 0); // more than IDENTITY_LIMIT nodes in the epoch
     const a = mul(y, 2);
     const p = mul(a, 5);
-    const view = p.children[0]; // a large epoch: another object for the node of `a`
+    const view = p.children[0]!; // a large epoch: another object for the node of `a`
     expect(view).not.toBe(a);
     expect(view.id).toBe(a.id);
     p.backward();
@@ -221,13 +223,13 @@ describe("identity: the Values inspection gives back", () => {
     const q = mul(p, 2);
     const r = add(q, 1);
     expect(r.children[0]).not.toBe(q);
-    expect(r.children[0].id).toBe(q.id);
-    expect(r.children[1].data).toBe(1);
+    expect(r.children[0]!.id).toBe(q.id);
+    expect(r.children[1]!.data).toBe(1);
     const x = new Value(1);
     let y: Value = x;
     for (let i = 0; i < IDENTITY_LIMIT; i++) y = add(y, 1);
     const z = tanh(y);
-    const kid = z.children[0];
+    const kid = z.children[0]!;
     expect(kid).not.toBe(y);
     expect(kid.id).toBe(y.id);
     expect(kid).toEqual(y); // deep equality compares ids
@@ -246,19 +248,19 @@ describe("identity: the Values inspection gives back", () => {
 
   it("ids are unique and stable", () => {
     const vs = [new Value(1), new Value(2)];
-    vs.push(add(vs[0], vs[1]), mul(vs[0], 2));
+    vs.push(add(vs[0]!, vs[1]!), mul(vs[0]!, 2));
     expect(new Set(vs.map((v) => v.id)).size).toBe(4);
-    const id = vs[2].id;
-    vs[2].backward();
-    mul(vs[2], 3); // copied to a long-lived chunk: same id
-    expect(vs[2].id).toBe(id);
+    const id = vs[2]!.id;
+    vs[2]!.backward();
+    mul(vs[2]!, 3); // copied to a long-lived chunk: same id
+    expect(vs[2]!.id).toBe(id);
   });
 });
 
 describe("a copy of a Value exposes no other node's numbers (issue 12, item 7)", () => {
   it("spread and Object.keys show the id only", () => {
     const others = [new Value(123.25), new Value(-7.5)];
-    const v = add(others[0], others[1]);
+    const v = add(others[0]!, others[1]!);
     const copy: Record<string, unknown> = { ...v };
     expect(Object.keys(copy)).toEqual(["id", "_node"]);
     expect(copy.id).toBe(v.id);
@@ -325,9 +327,9 @@ describe("sizes", () => {
 
   it("countNodes is topologicalOrder's length, for fused nodes and shared children too", () => {
     const w = [new Value(1), new Value(2)];
-    const x = [new Value(3), mul(w[0], 2)];
+    const x = [new Value(3), mul(w[0]!, 2)];
     const d = dot(w, x, 0.5);
-    const s = sumOf([d, d, x[1]]);
+    const s = sumOf([d, d, x[1]!]);
     expect(countNodes(s)).toBe(topologicalOrder(s).length);
     expect(countNodes(s)).toBe(7); // w0 w1 x0 2 w0*2 dot sum
   });
@@ -336,7 +338,7 @@ describe("sizes", () => {
     const leaves = Array.from({ length: 70_000 }, (_, i) => new Value(i % 7));
     const total = sumOf(leaves.map((l) => mul(l, 2)));
     total.backward();
-    expect(leaves[69_999].grad).toBe(2);
+    expect(leaves[69_999]!.grad).toBe(2);
     expect(countNodes(total)).toBe(210_001);
   });
 });

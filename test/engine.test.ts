@@ -360,18 +360,18 @@ describe("boundary cases of every op's gradient, as PyTorch (issue 12, item 6)",
 
 describe("fused nodes: dot and sumOf", () => {
   // the lecture's chain: b + w0*x0 + w1*x1 + ... left to right
-  const chain = (ws: Value[], xs: Value[], b: Value) => ws.reduce((act, w, i) => add(act, mul(w, xs[i])), b);
+  const chain = (ws: Value[], xs: Value[], b: Value) => ws.reduce((act, w, i) => add(act, mul(w, xs[i]!)), b);
   const nums = fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 0, maxLength: 12 });
 
   it("dot gives the chain's value and gradients bit for bit, shared and repeated inputs included", () => {
     fc.assert(
-      fc.property(nums, fc.array(fc.nat(30)), fc.double({ min: -3, max: 3, noNaN: true }), (xs, picks, b0) => {
+      fc.property(nums, fc.array(fc.nat(30)), fc.double({ min: -3, max: 3, noNaN: true }), (xs, picks, _b0) => {
         const run = (fused: boolean) => {
           const pool = [...xs, 0.5, -1.25].map((x) => new Value(x));
           const n = Math.min(xs.length + 2, 6);
-          const ws = Array.from({ length: n }, (_, i) => pool[(picks[i] ?? i) % pool.length]);
-          const ins = Array.from({ length: n }, (_, i) => pool[(picks[i + n] ?? i + 1) % pool.length]);
-          const b = pool[(picks[2 * n] ?? 0) % pool.length];
+          const ws = Array.from({ length: n }, (_, i) => pool[(picks[i] ?? i) % pool.length]!);
+          const ins = Array.from({ length: n }, (_, i) => pool[(picks[i + n] ?? i + 1) % pool.length]!);
+          const b = pool[(picks[2 * n] ?? 0) % pool.length]!;
           const act = fused ? dot(ws, ins, b) : chain(ws, ins, b);
           const out = mul(tanh(act), act); // act used twice: its grad accumulates before it passes on
           out.backward();
@@ -390,8 +390,8 @@ describe("fused nodes: dot and sumOf", () => {
       fc.property(nums, fc.array(fc.nat(20)), (xs, picks) => {
         const run = (fused: boolean) => {
           const pool = [...xs, 1e-17, 1].map((x) => new Value(x));
-          const vs = picks.map((p) => pool[p % pool.length]);
-          const s = fused ? sumOf(vs, pool[0]) : sum(vs, pool[0]);
+          const vs = picks.map((p) => pool[p % pool.length]!);
+          const s = fused ? sumOf(vs, pool[0]!) : sum(vs, pool[0]!);
           mul(s, s).backward();
           return [s.data, ...pool.map((p) => p.grad)];
         };
@@ -411,7 +411,7 @@ describe("fused nodes: dot and sumOf", () => {
     const kids = d.children;
     expect(kids.slice(0, 3)).toEqual([w[0], w[1], x]);
     expect(kids[0]).toBe(w[0]);
-    expect([kids[3].op, kids[3].data, kids[4]]).toEqual(["", 4, b]);
+    expect([kids[3]!.op, kids[3]!.data, kids[4]]).toEqual(["", 4, b]);
     expect(dot(w, [1, 1]).children).toHaveLength(4);
     expect(dot(w, [1, 1], 0.25).data).toBe(0.25 + 2 - 3);
     const s = sumOf([x, 2, d], b);

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "no
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UPDATE } from "./update.helpers.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLES = ["walkthrough", "manual-backprop", "node-by-node", "backward", "neuron", "tiny-net", "moons"];
@@ -15,7 +16,7 @@ const OUT = `out/test-examples-${process.pid}`;
 const JS_OUT = `${OUT}/js`;
 
 function ensureDist(): void {
-  if (!existsSync(join(ROOT, "dist/transformer/node/register.js")) || !existsSync(join(ROOT, "dist/cjs/transformer/ts/index.js"))) {
+  if (!existsSync(join(ROOT, "dist/transformer/loader/register.js")) || !existsSync(join(ROOT, "dist/cjs/transformer/ts/index.js"))) {
     execFileSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
   }
 }
@@ -42,7 +43,7 @@ afterAll(() => rmSync(join(ROOT, OUT), { recursive: true, force: true }));
 
 describe.each(EXAMPLES)("examples/%s.ts", (name) => {
   it("through the Node loader prints the expected output", () => {
-    expect(run(["--import", "./dist/transformer/node/register.js", `examples/${name}.ts`])).toBe(expected(name));
+    expect(run(["--import", "./dist/transformer/loader/register.js", `examples/${name}.ts`])).toBe(expected(name));
   });
   it("compiled by tspc prints the same", () => {
     expect(run([`${JS_OUT}/${name}.js`])).toBe(expected(name));
@@ -97,7 +98,7 @@ describe("the figures of docs/reference-figures.md that the examples print", () 
       [10, 0.24507023853658053, "91.0"], [40, 0.06016009895234464, "100.0"], [99, 0.010978370135492717, "100.0"],
     ];
     for (const [k, loss, acc] of notebook) {
-      const m = /^step (\d+) loss ([-\d.e]+), accuracy ([\d.]+)%$/.exec(lines[k]);
+      const m = /^step (\d+) loss ([-\d.e]+), accuracy ([\d.]+)%$/.exec(lines[k]!);
       expect(m, lines[k]).not.toBeNull();
       expect(Number(m![1])).toBe(k);
       expect(Math.abs(Number(m![2]) - loss) / loss).toBeLessThan(1e-12);
@@ -117,22 +118,22 @@ describe("the figures of docs/reference-figures.md that the examples print", () 
 
 describe("npm run demo", () => {
   it("runs examples 1 to 4, trains the moons model and writes every file it names", () => {
-    const text = run(["--import", "./dist/transformer/node/register.js", "examples/demo.ts"], true);
+    const text = run(["--import", "./dist/transformer/loader/register.js", "examples/demo.ts"], true);
     expect(text).toContain("=== 1. The walkthrough expression");
     expect(text).toContain("dL/df numerically 3.9999999999995595");
     expect(text).toContain("step 0 loss 0.8958441028683222, accuracy 50.0%");
     expect(text).toContain("step 99 loss 0.010978370135492717, accuracy 100.0%");
-    const files = text.split("=== Files ===")[1].trim().split("\n").slice(1).map((l) => l.trim());
+    const files = text.split("=== Files ===")[1]!.trim().split("\n").slice(1).map((l) => l.trim());
     expect(files.map((f) => f.split("/").pop())).toEqual(["moons-training.txt", "moons-decision-boundary.svg", "moons-decision-boundary.png"]);
     for (const f of files) {
       expect(f.startsWith(join(ROOT, OUT, "pictures")), f).toBe(true); // where MICROGRAD_OUT says
       expect(existsSync(f), f).toBe(true);
     }
-    expect(readFileSync(files[0], "utf8").split("\n")[99]).toBe("step 99 loss 0.010978370135492717, accuracy 100.0%");
-    expect(readFileSync(files[2]).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    expect(readFileSync(files[0]!, "utf8").split("\n")[99]).toBe("step 99 loss 0.010978370135492717, accuracy 100.0%");
+    expect(readFileSync(files[2]!).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
     // The README's picture is this file: the same data, model and steps give the same SVG.
     const readmePicture = join(ROOT, "docs/images/moons-decision-boundary.svg");
-    if (process.env.UPDATE_EXPECTED) writeFileSync(readmePicture, readFileSync(files[1]));
-    expect(readFileSync(files[1], "utf8")).toBe(readFileSync(readmePicture, "utf8"));
+    if (UPDATE) writeFileSync(readmePicture, readFileSync(files[1]!));
+    expect(readFileSync(files[1]!, "utf8")).toBe(readFileSync(readmePicture, "utf8"));
   });
 });

@@ -1,4 +1,4 @@
-// The Node loader's disk cache (transformer/node/cache.ts), as an attacker and a careless user
+// The Node loader's disk cache (transformer/loader/cache.ts), as an attacker and a careless user
 // would try it: where it goes (the compiled file's project, else a private per-user folder,
 // never the shared temp folder), folders of other users or writable by others refused, damaged
 // entries recompiled, a key that changes with every package of the toolchain, and a folder that
@@ -12,10 +12,10 @@ import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, read
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { beforeAll, beforeEach, describe, expect, test } from "vitest";
-import { decodeEntry, encodeEntry, toolchainFingerprint } from "../transformer/node/cache.ts";
+import { decodeEntry, encodeEntry, toolchainFingerprint } from "../transformer/loader/cache.ts";
 import { ensureBuilt, ROOT } from "./transformer-babel.helpers.ts";
 
-const REGISTER = join(ROOT, "dist/transformer/node/register.js");
+const REGISTER = join(ROOT, "dist/transformer/loader/register.js");
 const IS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
 /** A test that needs root, titled so that a skipped run says why. */
@@ -370,7 +370,7 @@ describe("the key covers the whole toolchain", () => {
     cpSync(join(ROOT, "dist", "runtime"), join(own, "dist", "runtime"), { recursive: true });
     cpSync(join(ROOT, "dist", "node"), join(own, "dist", "node"), { recursive: true }); // the optional-peer checks (node/peers.ts)
     cpSync(join(ROOT, "package.json"), join(own, "package.json"));
-    const register = join(own, "dist/transformer/node/register.js");
+    const register = join(own, "dist/transformer/loader/register.js");
 
     const folder = join(tmp, "cache");
     const file = write(join(tmp, "loose", "prog.ts"), PROGRAM);

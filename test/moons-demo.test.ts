@@ -17,17 +17,17 @@ describe("micrograd's demo training (examples/moons.ts, written with operators)"
   const history = Array.from({ length: 100 }, (_, k) => demo.step(k));
 
   it("100 steps reproduce the notebook's losses (1e-12 relative) and accuracies", () => {
-    expect(history[0].line).toBe("step 0 loss 0.8958441028683222, accuracy 50.0%");
-    expect(history[99].line).toBe("step 99 loss 0.010978370135492717, accuracy 100.0%");
+    expect(history[0]!.line).toBe("step 0 loss 0.8958441028683222, accuracy 50.0%");
+    expect(history[99]!.line).toBe("step 99 loss 0.010978370135492717, accuracy 100.0%");
     for (const [step, loss, acc] of NOTEBOOK) {
-      const r = history[step];
+      const r = history[step]!;
       expect(Math.abs(r.loss - loss) / loss).toBeLessThan(1e-12);
       expect(r.line).toBe(`step ${step} loss ${pyRepr(r.loss)}, accuracy ${acc}%`);
     }
   });
 
   it("the loss falls to a fiftieth and the last steps classify every point", () => {
-    expect(history[99].loss).toBeLessThan(history[0].loss / 50);
+    expect(history[99]!.loss).toBeLessThan(history[0]!.loss / 50);
     expect(history.slice(90).every((r) => r.accuracy === 1)).toBe(true);
   });
 

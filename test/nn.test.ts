@@ -20,13 +20,13 @@ describe("micrograd's nn with seed(1337) (docs/reference-figures.md)", () => {
     const model = new MLP(2, [16, 16, 1]);
     const ps = model.parameters();
     expect(ps.length).toBe(337);
-    expect(ps[0].data).toBe(0.23550571390294128);
-    expect(ps[1].data).toBe(0.06653114721000164);
-    expect(ps[2].data).toBe(0);
-    expect(ps[335].data).toBe(-0.2532524374373504);
-    expect(ps[336].data).toBe(0);
+    expect(ps[0]!.data).toBe(0.23550571390294128);
+    expect(ps[1]!.data).toBe(0.06653114721000164);
+    expect(ps[2]!.data).toBe(0);
+    expect(ps[335]!.data).toBe(-0.2532524374373504);
+    expect(ps[336]!.data).toBe(0);
     // each neuron's weights then its bias, layer by layer
-    const first = model.layers[0].neurons[0];
+    const first = model.layers[0]!.neurons[0]!;
     expect(ps.slice(0, 3)).toEqual([...first.w, first.b]);
   });
 
@@ -60,7 +60,7 @@ describe("modules", () => {
     const rng = new Random(3);
     const n = new Neuron(2, { random: rng });
     const x = [0.5, -1.25];
-    const act = n.b.data + n.w[0].data * x[0] + n.w[1].data * x[1];
+    const act = n.b.data + n.w[0]!.data * x[0]! + n.w[1]!.data * x[1]!;
     expect(n(x).data).toBe(Math.max(0, act) === 0 && act < 0 ? 0 : act);
   });
 
@@ -128,7 +128,7 @@ describe("fused neurons (one dot node) and the lecture's chain", () => {
     const losses: number[] = [];
     for (let k = 0; k < steps; k++) {
       const scores = X.map((row) => model(row));
-      const margins = scores.map((s, i) => relu(add(1, mul(-y[i], s))));
+      const margins = scores.map((s, i) => relu(add(1, mul(-y[i]!, s))));
       const data = mul(sum(margins), 1 / margins.length);
       const reg = mul(1e-4, sum(model.parameters().map((p) => mul(p, p))));
       const total = add(data, reg);
@@ -157,21 +157,21 @@ describe("fused neurons (one dot node) and the lecture's chain", () => {
     const x = new Value(1.0);
     const out = n([x, -2.0]);
     expect(out.op).toBe("ReLU");
-    const act = out.children[0];
+    const act = out.children[0]!;
     expect(act.op).toBe("dot");
     const kids = act.children;
     expect(kids).toHaveLength(5);
     expect(kids.slice(0, 2)).toEqual([...n.w]);
     expect(kids[0]).toBe(n.w[0]);
     expect(kids[2]).toBe(x);
-    expect(kids[3].data).toBe(-2);
+    expect(kids[3]!.data).toBe(-2);
     expect(kids[4]).toBe(n.b);
     expect(out.data).toBe(0.102443419482938);
     random.seed(1337);
     const chained = new Neuron(2, { fused: false })([1.0, -2.0]);
     expect(chained.data).toBe(out.data);
-    expect(chained.children[0].op).toBe("+");
-    expect(chained.children[0].children[1].op).toBe("*");
+    expect(chained.children[0]!.op).toBe("+");
+    expect(chained.children[0]!.children[1]!.op).toBe("*");
   });
 
   it("the weights cannot be replaced (a dot node keeps the array); their numbers can change", () => {
@@ -180,7 +180,7 @@ describe("fused neurons (one dot node) and the lecture's chain", () => {
     expect(() => {
       (n.w as Value[])[0] = new Value(1);
     }).toThrow(TypeError);
-    n.w[0].data = 0.5;
+    n.w[0]!.data = 0.5;
     expect(n([2, 0, 0]).data).toBe(1);
   });
 
@@ -188,6 +188,6 @@ describe("fused neurons (one dot node) and the lecture's chain", () => {
     expect(lecture.fused).toBe(false);
     random.seed(1337);
     const y = new MLP(3, [4, 4, 1], lecture)([2.0, 3.0, -1.0]) as Value;
-    expect(y.children[0].op).toBe("+");
+    expect(y.children[0]!.op).toBe("+");
   });
 });

@@ -8,11 +8,11 @@ import { decisionBoundary, DEFAULT_MAX_GRID_POINTS } from "../node/index.js";
 import { moonsDemo } from "../examples/moons.ts";
 
 const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337, labels: "signed" });
-const xs = X.map((r) => r[0]);
-const ys = X.map((r) => r[1]);
+const xs = X.map((r) => r[0]!);
+const ys = X.map((r) => r[1]!);
 const [xMin, xMax, yMin, yMax] = [Math.min(...xs) - 1, Math.max(...xs) + 1, Math.min(...ys) - 1, Math.max(...ys) + 1];
 // A linear model with a known boundary: class 1 where x0 > 0.5.
-const linear = (p: number[]) => new Value(p[0]).sub(0.5);
+const linear = (p: number[]) => new Value(p[0]!).sub(0.5);
 
 /** The group of the Vega mark named `name`: below (the class -1 region), above (class 1), points. */
 function mark(svg: string, name: string): string {
@@ -53,11 +53,11 @@ describe("decisionBoundary: the demo's picture (Vega isocontour, SVG and PNG)", 
   });
 
   it("a curved boundary comes out smooth: every vertex on the circle the model's score is 0 on", async () => {
-    const circle = (p: number[]) => p[0] ** 2 + p[1] ** 2 - 0.25;
+    const circle = (p: number[]) => p[0]! ** 2 + p[1]! ** 2 - 0.25;
     const svg = await decisionBoundary(circle, X, y).toSvg();
     const [sx, sy] = [(xMax - xMin) / 480, (yMax - yMin) / 400];
     const onCircle = vertices(mark(svg, "above"))
-      .map(([px, py]) => [xMin + px * sx, yMax - py * sy])
+      .map(([px, py]) => [xMin + px * sx, yMax - py * sy] as const)
       .filter(([x0, x1]) => Math.hypot(x0, x1) < 1);
     expect(onCircle.length).toBeGreaterThan(50);
     // a staircase of cells would be up to half a cell (0.017) off; linear interpolation is exact to O(step²)
@@ -76,7 +76,7 @@ describe("decisionBoundary: the demo's picture (Vega isocontour, SVG and PNG)", 
 
   it("takes 0 / 1 labels and numbers as scores too, and a title", async () => {
     const { X: X01, y: y01 } = makeMoons(40, { noise: 0.1, seed: 1 });
-    const b = decisionBoundary((p) => p[1], X01, y01, { step: 0.5, title: "moons" });
+    const b = decisionBoundary((p) => p[1]!, X01, y01, { step: 0.5, title: "moons" });
     expect(new Set(b.grid.map((g) => g.prediction))).toEqual(new Set([0, 1]));
     const svg = await b.toSvg();
     expect(mark(svg, "points").match(/<path /g)).toHaveLength(40);
@@ -137,7 +137,7 @@ describe("decisionBoundary: sizes are bounded", () => {
   it(`a step so small that the grid passes maxGridPoints (default ${DEFAULT_MAX_GRID_POINTS.toLocaleString("en-US")}) is refused before the model runs, with a step that fits`, () => {
     expect(DEFAULT_MAX_GRID_POINTS).toBe(100_000);
     let calls = 0;
-    const counted = (p: number[]) => (calls++, p[0] - 0.5);
+    const counted = (p: number[]) => (calls++, p[0]! - 0.5);
     const fine = () => decisionBoundary(counted, X, y, { step: 0.001 });
     expect(fine).toThrow(/^decisionBoundary: the grid would have [\d,]+ x [\d,]+ = [\d,]+ points at step 0\.001, more than maxGridPoints = 100,000 \(each is a call of the model\)\. Use a larger step \(step: [\d.]+ fits\), or raise the bound: \{ maxGridPoints: \d+ \}\.$/);
     expect(calls).toBe(0);
@@ -148,7 +148,7 @@ describe("decisionBoundary: sizes are bounded", () => {
         return (e as Error).message;
       }
     })()!;
-    const [nx, ny, total] = message.match(/have ([\d,]+) x ([\d,]+) = ([\d,]+) points/)!.slice(1).map((t) => Number(t.replaceAll(",", "")));
+    const [nx = NaN, ny = NaN, total] = message.match(/have ([\d,]+) x ([\d,]+) = ([\d,]+) points/)!.slice(1).map((t) => Number(t.replaceAll(",", "")));
     expect(nx * ny).toBe(total);
     // The step it suggests fits, and the bound it names lets the original through.
     const step = Number(message.match(/step: ([\d.]+) fits/)![1]);

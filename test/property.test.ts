@@ -12,11 +12,11 @@ const UNARY = [tanh, sigmoid, neg, (a: Value) => exp(mul(0.3, a)), (a: Value) =>
 function build(program: Instr[], leaves: Value[]): Value {
   const pool: Value[] = [...leaves];
   for (const { op, i, j } of program) {
-    const a = pool[i % pool.length];
-    const b = pool[j % pool.length];
-    pool.push(op < BINARY.length ? BINARY[op](a, b) : UNARY[op - BINARY.length](a));
+    const a = pool[i % pool.length]!;
+    const b = pool[j % pool.length]!;
+    pool.push(op < BINARY.length ? BINARY[op]!(a, b) : UNARY[op - BINARY.length]!(a));
   }
-  return pool[pool.length - 1];
+  return pool[pool.length - 1]!;
 }
 
 const instr = fc.record({ op: fc.integer({ min: 0, max: BINARY.length + UNARY.length - 1 }), i: fc.nat(64), j: fc.nat(64) });

@@ -39,7 +39,7 @@ describe("print and sum", () => {
     expect(s.data).toBe(6);
     // (((0 + x0) + x1) + x2): the first node adds the constant 0
     expect(s.children[1]).toBe(xs[2]);
-    expect(s.children[0].children[0].children[0].data).toBe(0);
+    expect(s.children[0]!.children[0]!.children[0]!.data).toBe(0);
     s.backward();
     expect(xs.map((x) => x.grad)).toEqual([1, 1, 1]);
     expect(sum([0.1, 0.2, 0.3])).toBe(0.1 + 0.2 + 0.3);

@@ -21,7 +21,7 @@ beforeAll(ensureBuilt, 300_000);
 afterAll(() => rmSync(cache, { recursive: true, force: true }));
 
 describe("node --import micrograd-ts/register", () => {
-  test.each([["micrograd-ts/register"], ["./dist/transformer/node/register.js"]])("--import %s runs a .ts program with its imports", (entry) => {
+  test.each([["micrograd-ts/register"], ["./dist/transformer/loader/register.js"]])("--import %s runs a .ts program with its imports", (entry) => {
     const r = run("test/fixtures/register/main.ts", ["--import", entry]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("a 17.5 8.5\na1 42\n");
@@ -79,7 +79,7 @@ describe("node --import micrograd-ts/register", () => {
   test("works from a folder with no node_modules (Babel's preset is found from the package, not from cwd)", () => {
     const elsewhere = mkdtempSync(join(tmpdir(), "mg-register-cwd-"));
     try {
-      const register = join(ROOT, "dist/transformer/node/register.js");
+      const register = join(ROOT, "dist/transformer/loader/register.js");
       const r = spawnSync(process.execPath, ["--import", register, join(ROOT, "test/fixtures/register/main.ts")], {
         cwd: elsewhere,
         env: { ...env, MICROGRAD_TS_CACHE: "0" },

@@ -87,7 +87,7 @@ export async function ensureBuilt(): Promise<void> {
       return 0;
     }
   };
-  const stale = () => Math.max(newest("runtime"), newest("transformer"), newest("node")) > Math.min(built("dist/transformer/node/hooks.js"), built("dist/cjs/transformer/babel/index.js"), built("dist/runtime/index.js"));
+  const stale = () => Math.max(newest("runtime"), newest("transformer"), newest("node")) > Math.min(built("dist/transformer/loader/hooks.js"), built("dist/cjs/transformer/babel/index.js"), built("dist/runtime/index.js"));
   if (!stale()) return;
   const lock = join(ROOT, "node_modules/.cache/micrograd-ts-build.lock");
   mkdirSync(dirname(lock), { recursive: true });

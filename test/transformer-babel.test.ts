@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { babelTransform, ROOT, runEmitted } from "./transformer-babel.helpers.ts";
+import { UPDATE } from "./update.helpers.ts";
 
 interface CaseJson {
   /** "runtime-error": the output throws a TypeError matching `throws`; "runs" (the default): it runs and its asserts pass. */
@@ -31,7 +32,7 @@ for (const group of groups) {
       const caseFile = join(folder, "case.json");
       const spec: CaseJson = existsSync(caseFile) ? JSON.parse(readFileSync(caseFile, "utf8")) : {};
       const code = babelTransform(readFileSync(input, "utf8"), input) + "\n";
-      if (process.env.UPDATE && (!existsSync(expectedFile) || readFileSync(expectedFile, "utf8") !== code)) writeFileSync(expectedFile, code);
+      if (UPDATE && (!existsSync(expectedFile) || readFileSync(expectedFile, "utf8") !== code)) writeFileSync(expectedFile, code);
       expect(existsSync(expectedFile), `${group}/${name}/output.babel.js is missing (UPDATE=1 writes it)`).toBe(true);
       expect(code).toBe(readFileSync(expectedFile, "utf8"));
 

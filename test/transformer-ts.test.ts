@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { compile, ensureDist, plain, ROOT, runModules, scratchDir } from "./transformer-ts.helpers.ts";
 import type { Compiled, RunResult } from "./transformer-ts.helpers.ts";
+import { UPDATE } from "./update.helpers.ts";
 
 const DIR = join(ROOT, "test/fixtures/transform");
 const cases = existsSync(DIR)
@@ -56,7 +57,7 @@ describe("test/fixtures/transform with tspc's transformer", () => {
     const outFile = join(folder, "output.tspc.js");
     const diagFile = join(folder, "diagnostics.json");
     const diagnostics = plain(compiled.diagnostics, file);
-    if (process.env.UPDATE) {
+    if (UPDATE) {
       if (!existsSync(outFile) || readFileSync(outFile, "utf8") !== js) writeFileSync(outFile, js);
       const text = JSON.stringify(diagnostics, null, 2) + "\n";
       if (diagnostics.length > 0 && (!existsSync(diagFile) || readFileSync(diagFile, "utf8") !== text)) writeFileSync(diagFile, text);

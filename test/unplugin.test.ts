@@ -20,8 +20,8 @@ test("operators on Values in a test file", () => {
 });
 
 test("an error thrown in a rewritten file points at the original line", () => {
-  // typed any: tspc (type-checking this file) dispatches it too, instead of rejecting % at build time
-  const v: any = new Value(1); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: typed any, tspc (type-checking this file) dispatches it too, instead of rejecting % at build time
+  const v: any = new Value(1);
   let error: Error | undefined;
   try {
     void (v % 2);

@@ -8,5 +8,4 @@ import { checkPeers } from "../node/peers.js";
 
 checkPeers(require.resolve, "micrograd-ts/babel", ["@babel/helper-module-imports"]);
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 module.exports = require("./babel/index.js");

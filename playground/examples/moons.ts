@@ -23,7 +23,7 @@ function loss(): [Value, number] {
   const scores = inputs.map((input) => model(input));
 
   // svm "max-margin" loss
-  const losses = scores.map((scorei, i) => (1 + -y[i] * scorei).relu());
+  const losses = scores.map((scorei, i) => (1 + -y[i]! * scorei).relu());
   const dataLoss = sum(losses) * (1.0 / losses.length);
   // L2 regularization
   const alpha = 1e-4;
@@ -31,7 +31,7 @@ function loss(): [Value, number] {
   const totalLoss = dataLoss + regLoss;
 
   // also get accuracy
-  const accuracy = scores.map((scorei, i) => (y[i] > 0) === (scorei.data > 0));
+  const accuracy = scores.map((scorei, i) => (y[i]! > 0) === (scorei.data > 0));
   return [totalLoss, sum(accuracy.map(Number)) / accuracy.length];
 }
 

@@ -60,7 +60,9 @@ export function replayBackward(root: Value, order: readonly Value[] = topologica
     }
     return { steps, programGrads, programStep, note };
   } finally {
-    order.forEach((v, i) => (v.grad = saved[i]!));
+    order.forEach((v, i) => {
+      v.grad = saved[i]!;
+    });
   }
 }
 

@@ -69,7 +69,7 @@ const OPTIONS = {
 
 export function compile(source: string, modules: ModuleExports): Compiled {
   const topLevel: string[] = [];
-  let first;
+  let first: ReturnType<typeof transformSync>;
   try {
     first = transformSync(source, { ...OPTIONS, presets: [presetTypescript], plugins: [micrograd, checkImports(modules, topLevel)] });
   } catch (error) {

@@ -79,7 +79,9 @@ export class GraphView {
     this.step = k;
     for (const n of this.nodes) n.record.classList.remove("current", "filled"), n.op?.classList.remove("current");
     if (k === null) {
-      this.nodes.forEach((n, i) => setText(n.grad, m.programGrads[i]!));
+      this.nodes.forEach((n, i) => {
+        setText(n.grad, m.programGrads[i]!);
+      });
       const at = m.programStep;
       caption.textContent = at === null ? "The grads as the program left them." : `The grads as the program left them (step ${at} of ${this.last()}). Press Next or drag the slider to replay backward.`;
       prev.disabled = false;
@@ -88,7 +90,9 @@ export class GraphView {
     }
     const texts = m.programGrads.slice();
     for (let s = 0; s <= k; s++) for (const [i, text] of m.steps[s]!.changes) texts[i] = text;
-    this.nodes.forEach((n, i) => setText(n.grad, texts[i]!));
+    this.nodes.forEach((n, i) => {
+      setText(n.grad, texts[i]!);
+    });
     const step = m.steps[k]!;
     const current = step.current === null ? undefined : this.nodes[step.current];
     if (current) {

@@ -107,15 +107,15 @@ export class TrainingView {
     const scale = Math.min(width / (x1 - x0), height / (y1 - y0));
     const px = (x: number) => (x - x0) * scale;
     const py = (y: number) => height - (y - y0) * scale;
-    b.ys.forEach((gy, r) =>
+    b.ys.forEach((gy, r) => {
       b.xs.forEach((gx, c) => {
         ctx.fillStyle = REGION[b.predictions[r * b.xs.length + c]!]!;
         // whole pixels, so that neighbouring cells leave no seam between them
         const left = Math.floor(px(gx - cellW / 2));
         const top = Math.floor(py(gy + cellH / 2));
         ctx.fillRect(left, top, Math.ceil(px(gx + cellW / 2)) - left, Math.ceil(py(gy - cellH / 2)) - top);
-      }),
-    );
+      });
+    });
     b.points.forEach(([x, y], i) => {
       ctx.fillStyle = POINT[b.labels[i]! > 0 ? 1 : 0]!;
       ctx.beginPath();

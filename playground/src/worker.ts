@@ -69,10 +69,13 @@ scope.addEventListener("unhandledrejection", (event) => {
  * running the program, so it is ready, or nearly, when drawDot needs it (the same module, whose
  * Graphviz.load() is memoised).
  */
-let graphvizWarm: Promise<unknown> | undefined;
+let graphvizWarming = false;
 
 async function run({ id, source }: RunRequest): Promise<void> {
-  graphvizWarm ??= import("@hpcc-js/wasm-graphviz").then((m) => m.Graphviz.load()).catch(() => {});
+  if (!graphvizWarming) {
+    graphvizWarming = true;
+    void import("@hpcc-js/wasm-graphviz").then((m) => m.Graphviz.load()).catch(() => {});
+  }
   current = id;
   lines = 0;
   const started = performance.now();

@@ -115,7 +115,7 @@ export async function runPath(path: PathName, scratch: string, units: Unit[], po
     }
     case "loader": {
       writeFiles(dir, sources(units, "ops", ".ts"));
-      return outcomes(units, await run(dir, units, ["--import", join(ROOT, "dist/transformer/node/register.js")]));
+      return outcomes(units, await run(dir, units, ["--import", join(ROOT, "dist/transformer/loader/register.js")]));
     }
     case "tspc":
       return tspcPath(dir, units, polyUsers);

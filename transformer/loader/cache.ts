@@ -67,7 +67,7 @@ export class CompileCache {
     const folder = this.folderFor(filename);
     if (folder === null) return null;
     const path = join(folder, `${key}.js`);
-    let handle;
+    let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
     } catch {

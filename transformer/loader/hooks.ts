@@ -103,7 +103,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const ownDist = dirname(dirname(here)) + sep;
 
 /**
- * The disk cache (transformer/node/cache.ts). Its key covers the options: the literal in
+ * The disk cache (transformer/loader/cache.ts). Its key covers the options: the literal in
  * babelCompile is part of this file, hashed with the plugin's code, and compile() adds the
  * inputs that vary (file, cwd, TypeScript or not).
  */

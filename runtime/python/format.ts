@@ -13,7 +13,7 @@ export function pyRepr(x: number): string {
   if (x === -Infinity) return "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
   // toExponential() with no argument gives the shortest round-trip digits.
-  const [mantissa, expText] = Math.abs(x).toExponential().split("e");
+  const [mantissa = "", expText] = Math.abs(x).toExponential().split("e");
   const exp = Number(expText);
   const digits = mantissa.replace(".", "");
   const sign = x < 0 ? "-" : "";

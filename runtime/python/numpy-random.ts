@@ -31,7 +31,7 @@ function checkSize(where: string, size: Size): number[] {
 
 function fill(shape: readonly number[], draw: () => number, depth = 0): NDArray[] {
   const out: NDArray[] = [];
-  for (let i = 0; i < shape[depth]; i++) out.push(depth === shape.length - 1 ? draw() : fill(shape, draw, depth + 1));
+  for (let i = 0; i < shape[depth]!; i++) out.push(depth === shape.length - 1 ? draw() : fill(shape, draw, depth + 1));
   return out;
 }
 
@@ -54,7 +54,7 @@ export class RandomState {
 
   /** numpy's `seed(n)` for an integer 0 <= n < 2**32 (init_genrand); with none, fresh entropy. */
   seed(seed?: number | bigint | null): void {
-    this.mt.initGenrand(seed === undefined || seed === null ? entropyWords(1)[0] : checkSeed(seed));
+    this.mt.initGenrand(seed === undefined || seed === null ? entropyWords(1)[0]! : checkSeed(seed));
     this.hasGauss = false;
     this.gauss = 0;
   }
@@ -166,8 +166,8 @@ export class RandomState {
     if (!Array.isArray(x)) throw new TypeError(`RandomState.shuffle(x): x must be an array, got ${typeof x}`);
     for (let i = x.length - 1; i > 0; i--) {
       const j = this.interval(i);
-      const t = x[j];
-      x[j] = x[i];
+      const t = x[j]!;
+      x[j] = x[i]!;
       x[i] = t;
     }
   }

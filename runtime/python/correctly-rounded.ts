@@ -16,7 +16,7 @@ const BITS = new BigUint64Array(FLOAT.buffer);
 /** x = mantissa * 2**exponent exactly, mantissa a non-negative integer (x finite, sign dropped). */
 function decompose(x: number): { mantissa: bigint; exponent: number } {
   FLOAT[0] = x;
-  const bits = BITS[0];
+  const bits = BITS[0]!;
   const biased = Number((bits >> 52n) & 0x7ffn);
   const fraction = bits & 0xfffffffffffffn;
   if (biased === 0) return { mantissa: fraction, exponent: -1074 };
