@@ -160,7 +160,13 @@ async function fixpoint(tspcDir) {
         unit: "rounds",
         note: `${rewritten} of ${result.files.size} candidate files rewritten; converged: ${result.converged}`,
       },
-      { bench: "build-cost", metric: "fixpoint rewrite, in-process", value: Math.round(rewriteMs), unit: "ms", note: `plain program + full check in-process: ${Math.round(checkMs)} ms` },
+      {
+        bench: "build-cost",
+        metric: "fixpoint rewrite, in-process",
+        value: Math.round(rewriteMs),
+        unit: "ms",
+        note: `plain program + full check in-process: ${Math.round(checkMs)} ms`,
+      },
       {
         bench: "build-cost",
         metric: "in-process program + rewrite + check / program + check",
@@ -175,5 +181,8 @@ async function fixpoint(tspcDir) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const rows = await run({ smoke: process.argv.includes("--smoke") });
-  for (const r of rows) console.log(`${r.metric}: ${r.value} ${r.unit}${r.target ? ` (target ${r.target}${r.ok === undefined ? "" : r.ok ? ", ok" : ", NOT MET"})` : ""}${r.note ? ` — ${r.note}` : ""}`);
+  for (const r of rows)
+    console.log(
+      `${r.metric}: ${r.value} ${r.unit}${r.target ? ` (target ${r.target}${r.ok === undefined ? "" : r.ok ? ", ok" : ", NOT MET"})` : ""}${r.note ? ` — ${r.note}` : ""}`,
+    );
 }

@@ -117,7 +117,13 @@ async function loadPlugin() {
   const other = process.env.MG_BENCH_PLUGIN;
   if (other) return { plugin: (await import(pathToFileURL(other).href)).default, source: other, other: true };
   const babelDir = join(root, "transformer/babel");
-  const sources = [...readdirSync(babelDir).filter((f) => f.endsWith(".ts")).map((f) => join(babelDir, f)), join(root, "transformer/operators.ts"), join(root, "runtime/messages.ts")];
+  const sources = [
+    ...readdirSync(babelDir)
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => join(babelDir, f)),
+    join(root, "transformer/operators.ts"),
+    join(root, "runtime/messages.ts"),
+  ];
   const built = join(root, "dist/transformer/babel/index.js");
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return { plugin: (await import(pathToFileURL(built).href)).default, source: "dist/transformer/babel" };
@@ -126,7 +132,10 @@ async function loadPlugin() {
   for (const f of sources) {
     const target = join(out, f.slice(root.length + 1).replace(/\.ts$/, ".js"));
     mkdirSync(join(target, ".."), { recursive: true });
-    const js = ts.transpileModule(readFileSync(f, "utf8"), { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true }, fileName: f }).outputText;
+    const js = ts.transpileModule(readFileSync(f, "utf8"), {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
+      fileName: f,
+    }).outputText;
     writeFileSync(target, js);
   }
   writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
@@ -148,7 +157,6 @@ const secondOverFirst = (xs) => {
   return s.length > 1 ? s[1] / s[0] : 1;
 };
 
-
 export async function run({ smoke = false } = {}) {
   const { url: runtimeUrl, source: runtimeSource } = await runtimeEntry();
   const { plugin, source: pluginSource, other: otherPlugin } = await loadPlugin();
@@ -160,9 +168,16 @@ export async function run({ smoke = false } = {}) {
     const write = (name, text, transform) => {
       const source = text.replaceAll('"micrograd-ts"', JSON.stringify(runtimeUrl));
       const typescript = name.endsWith("-ts.mjs");
-      const code = transform || typescript
-        ? transformSync(source, { filename: join(dir, name.replace(/\.mjs$/, typescript ? ".ts" : ".js")), babelrc: false, configFile: false, presets: typescript ? ["@babel/preset-typescript"] : [], plugins: transform ? [[plugin, options]] : [] }).code
-        : source;
+      const code =
+        transform || typescript
+          ? transformSync(source, {
+              filename: join(dir, name.replace(/\.mjs$/, typescript ? ".ts" : ".js")),
+              babelrc: false,
+              configFile: false,
+              presets: typescript ? ["@babel/preset-typescript"] : [],
+              plugins: transform ? [[plugin, options]] : [],
+            }).code
+          : source;
       writeFileSync(join(dir, name), code);
       return pathToFileURL(join(dir, name)).href;
     };
@@ -186,7 +201,8 @@ export async function run({ smoke = false } = {}) {
     const transformedText = readFileSync(join(dir, "number-transformed.mjs"), "utf8");
     if (!transformedText.includes("_opMul(") || !transformedText.includes("_opLt(")) throw new Error("the number kernel was not rewritten:\n" + transformedText);
     const importingText = readFileSync(join(dir, "number-importing.mjs"), "utf8");
-    if (!otherPlugin && !/typeof \w+ === "number" \? \w+ \+ \w+ \* \w+ : _opAdd2\(\w+, _opMul2\(/.test(importingText)) throw new Error("the importing kernel has no fast path at its operators:\n" + importingText);
+    if (!otherPlugin && !/typeof \w+ === "number" \? \w+ \+ \w+ \* \w+ : _opAdd2\(\w+, _opMul2\(/.test(importingText))
+      throw new Error("the importing kernel has no fast path at its operators:\n" + importingText);
     const typedText = readFileSync(join(dir, "typed-transformed-ts.mjs"), "utf8");
     const typedRewritten = /_op[A-Z]\w*\(/.test(typedText);
 
@@ -206,7 +222,16 @@ export async function run({ smoke = false } = {}) {
       }
     }
     const same = (a, b) => Object.is(results[a], results[b]);
-    if (!same("numberPlain", "callsPlain") || !same("callsPlain", "callsTransformed") || !same("callsPlain", "callsImporting") || !same("numberPlain", "numberImporting") || !same("numberPlain", "numberTransformed") || !same("typedPlain", "typedTransformed") || !same("valueMethods", "valueOperators") || !same("valueMethods", "valueImporting")) {
+    if (
+      !same("numberPlain", "callsPlain") ||
+      !same("callsPlain", "callsTransformed") ||
+      !same("callsPlain", "callsImporting") ||
+      !same("numberPlain", "numberImporting") ||
+      !same("numberPlain", "numberTransformed") ||
+      !same("typedPlain", "typedTransformed") ||
+      !same("valueMethods", "valueOperators") ||
+      !same("valueMethods", "valueImporting")
+    ) {
       throw new Error(`variants computed different results: ${JSON.stringify(results)}`);
     }
     // Each figure is the fastest run over all processes: on a shared machine other work only ever
@@ -222,18 +247,93 @@ export async function run({ smoke = false } = {}) {
     const mAdds = (Number(n) * Number(reps)) / 1e6;
     return [
       { bench: "dispatch: number kernel, plain JS", metric: `${mAdds}M multiply-adds untransformed`, value: ms.numberPlain, unit: "ms", note: where },
-      { bench: "dispatch: number kernel, plain JS", metric: "same file through the Babel plugin", value: ms.numberTransformed, unit: "ms", note: "every + * / < in the loop is a helper call (opAdd, opMul, opDiv, opLt)" },
-      { bench: "dispatch: number kernel, plain JS", metric: "transformed / untransformed", value: numberRatio, unit: "x", target: "<= 1.05", ok: smoke ? undefined : numberRatio <= 1.05 },
-      { bench: "dispatch: number kernel, plain JS", metric: "the same in a file that imports another module, / untransformed", value: importingRatio, unit: "x", target: "<= 1.05", ok: smoke ? undefined : importingRatio <= 1.05, note: "hoisted functions check for two numbers at each operator, then call the imported helper (a module constant could be in its dead zone in an import cycle)" },
-      { bench: "dispatch: number kernel of small functions", metric: "untransformed", value: ms.callsPlain, unit: "ms", note: "a * b + c and a < b in functions called for every element" },
-      { bench: "dispatch: number kernel of small functions", metric: "transformed / untransformed", value: ratio("callsTransformed", "callsPlain"), unit: "x", target: "<= 1.05", ok: smoke ? undefined : ratio("callsTransformed", "callsPlain") <= 1.05, note: "helpers through module constants" },
-      { bench: "dispatch: number kernel of small functions", metric: "in a file that imports another module, / untransformed", value: ratio("callsImporting", "callsPlain"), unit: "x", target: "<= 1.05", ok: smoke ? undefined : ratio("callsImporting", "callsPlain") <= 1.05, note: "the fast path at each operator" },
-      { bench: "dispatch: number kernel, typed TS", metric: "transformed / untransformed", value: typedRatio, unit: "x", note: typedRewritten ? "some operators were rewritten" : "number annotations: the plugin leaves every operator as written" },
-      { bench: "dispatch: Value code", metric: "operators, transformed (neuron of 50 inputs, forward + backward)", value: ms.valueOperators, unit: "ms", note: `${vreps} repetitions` },
+      {
+        bench: "dispatch: number kernel, plain JS",
+        metric: "same file through the Babel plugin",
+        value: ms.numberTransformed,
+        unit: "ms",
+        note: "every + * / < in the loop is a helper call (opAdd, opMul, opDiv, opLt)",
+      },
+      {
+        bench: "dispatch: number kernel, plain JS",
+        metric: "transformed / untransformed",
+        value: numberRatio,
+        unit: "x",
+        target: "<= 1.05",
+        ok: smoke ? undefined : numberRatio <= 1.05,
+      },
+      {
+        bench: "dispatch: number kernel, plain JS",
+        metric: "the same in a file that imports another module, / untransformed",
+        value: importingRatio,
+        unit: "x",
+        target: "<= 1.05",
+        ok: smoke ? undefined : importingRatio <= 1.05,
+        note: "hoisted functions check for two numbers at each operator, then call the imported helper (a module constant could be in its dead zone in an import cycle)",
+      },
+      {
+        bench: "dispatch: number kernel of small functions",
+        metric: "untransformed",
+        value: ms.callsPlain,
+        unit: "ms",
+        note: "a * b + c and a < b in functions called for every element",
+      },
+      {
+        bench: "dispatch: number kernel of small functions",
+        metric: "transformed / untransformed",
+        value: ratio("callsTransformed", "callsPlain"),
+        unit: "x",
+        target: "<= 1.05",
+        ok: smoke ? undefined : ratio("callsTransformed", "callsPlain") <= 1.05,
+        note: "helpers through module constants",
+      },
+      {
+        bench: "dispatch: number kernel of small functions",
+        metric: "in a file that imports another module, / untransformed",
+        value: ratio("callsImporting", "callsPlain"),
+        unit: "x",
+        target: "<= 1.05",
+        ok: smoke ? undefined : ratio("callsImporting", "callsPlain") <= 1.05,
+        note: "the fast path at each operator",
+      },
+      {
+        bench: "dispatch: number kernel, typed TS",
+        metric: "transformed / untransformed",
+        value: typedRatio,
+        unit: "x",
+        note: typedRewritten ? "some operators were rewritten" : "number annotations: the plugin leaves every operator as written",
+      },
+      {
+        bench: "dispatch: Value code",
+        metric: "operators, transformed (neuron of 50 inputs, forward + backward)",
+        value: ms.valueOperators,
+        unit: "ms",
+        note: `${vreps} repetitions`,
+      },
       { bench: "dispatch: Value code", metric: "the same with method calls", value: ms.valueMethods, unit: "ms" },
-      { bench: "dispatch: Value code", metric: "operators / method calls", value: valueRatio, unit: "x", target: "0.95 .. 1.05", ok: smoke ? undefined : valueRatio >= 0.95 && valueRatio <= 1.05 },
-      { bench: "dispatch: Value code", metric: "operators in a file that imports another module / method calls", value: valueImportingRatio, unit: "x", target: "0.95 .. 1.05", ok: smoke ? undefined : valueImportingRatio >= 0.95 && valueImportingRatio <= 1.05 },
-      { bench: "dispatch: Value code", metric: "noise: method calls against themselves (second-fastest / fastest process)", value: secondOverFirst(times.valueMethods), unit: "x", note: "how far two measurements of the same code lie apart here" },
+      {
+        bench: "dispatch: Value code",
+        metric: "operators / method calls",
+        value: valueRatio,
+        unit: "x",
+        target: "0.95 .. 1.05",
+        ok: smoke ? undefined : valueRatio >= 0.95 && valueRatio <= 1.05,
+      },
+      {
+        bench: "dispatch: Value code",
+        metric: "operators in a file that imports another module / method calls",
+        value: valueImportingRatio,
+        unit: "x",
+        target: "0.95 .. 1.05",
+        ok: smoke ? undefined : valueImportingRatio >= 0.95 && valueImportingRatio <= 1.05,
+      },
+      {
+        bench: "dispatch: Value code",
+        metric: "noise: method calls against themselves (second-fastest / fastest process)",
+        value: secondOverFirst(times.valueMethods),
+        unit: "x",
+        note: "how far two measurements of the same code lie apart here",
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -242,5 +342,8 @@ export async function run({ smoke = false } = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const rows = await run({ smoke: process.argv.includes("--smoke") });
-  for (const r of rows) console.log(`${r.bench} | ${r.metric} | ${typeof r.value === "number" ? r.value.toFixed(3) : r.value} ${r.unit}${r.target ? ` (target ${r.target}: ${r.ok ? "ok" : r.ok === false ? "MISSED" : "-"})` : ""}`);
+  for (const r of rows)
+    console.log(
+      `${r.bench} | ${r.metric} | ${typeof r.value === "number" ? r.value.toFixed(3) : r.value} ${r.unit}${r.target ? ` (target ${r.target}: ${r.ok ? "ok" : r.ok === false ? "MISSED" : "-"})` : ""}`,
+    );
 }

@@ -110,7 +110,10 @@ export async function run({ smoke = false } = {}) {
     const needle = `const b${middle} = a${middle} * 2 + `;
     const times = { plain: [], ours: [] };
     for (let r = 0; r < edits; r++) {
-      for (const [name, s] of [["plain", plain], ["ours", ours]]) {
+      for (const [name, s] of [
+        ["plain", plain],
+        ["ours", ours],
+      ]) {
         const at = s.text.indexOf(needle) + needle.length;
         const { ms, errors } = await s.edit(at, at + 1, String((r + 1) % 10));
         if (name === "ours" && errors.length !== 0) throw new Error(`the plugin reports ${errors.length} diagnostic(s) after an edit`);
@@ -121,7 +124,10 @@ export async function run({ smoke = false } = {}) {
     // Half-typed code: a line typed key by key after block `middle`, brackets closed by the editor.
     const line = smoke ? `const z = (a${middle} * b${middle});\n` : `const z = (a${middle} * b${middle} + c${middle}) ** 2 - d${middle} / 4;\n`;
     const typing = { plain: [], ours: [] };
-    for (const [name, s] of [["plain", plain], ["ours", ours]]) {
+    for (const [name, s] of [
+      ["plain", plain],
+      ["ours", ours],
+    ]) {
       let at = s.text.indexOf(`d${middle}.backward();\n`) + `d${middle}.backward();\n`.length;
       for (const c of line) {
         if (c === ")" && s.text[at] === ")") {

@@ -17,7 +17,15 @@ export async function run({ smoke = false } = {}) {
   const r = await runWorker("graph-worker.mjs", [url, "dot", String(nodes)], ["--expose-gc"]);
   const graph = `${r.nodes.toLocaleString("en-US")}-node graph: act = act + w[i]*x[j]`;
   const rows = [
-    { bench: "memory", metric: "bytes per node", value: r.bytesPerNode, unit: "B", target: "<= 32", ok: smoke ? undefined : r.bytesPerNode <= 32, note: `${graph}; heapUsed + arrayBuffers, GC forced` },
+    {
+      bench: "memory",
+      metric: "bytes per node",
+      value: r.bytesPerNode,
+      unit: "B",
+      target: "<= 32",
+      ok: smoke ? undefined : r.bytesPerNode <= 32,
+      note: `${graph}; heapUsed + arrayBuffers, GC forced`,
+    },
     { bench: "memory", metric: "added while backward runs", value: r.backwardExtraBytes / MB, unit: "MB", note: `${(r.backwardExtraBytes / r.nodes).toFixed(1)} B per node` },
     { bench: "memory", metric: "peak RSS of the process", value: r.peakRss / MB, unit: "MB", note: `RSS before backward ${(r.rssBefore / MB).toFixed(0)} MB` },
   ];

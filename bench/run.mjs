@@ -11,8 +11,8 @@
 // in name order; a module that is not there yet is simply not run.
 
 import { readdirSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { machine, runtimeEntry } from "./lib/runtime.mjs";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));

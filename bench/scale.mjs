@@ -4,8 +4,8 @@
 // at MLP(2, [256, 256, 1]) x 1000 points, 133 million nodes, 3.7 GB; MICROGRAD_BENCH_LARGE=0
 // skips it): the object engine aborted the process there.
 
-import { runWorker } from "./lib/spawn.mjs";
 import { runtimeEntry } from "./lib/runtime.mjs";
+import { runWorker } from "./lib/spawn.mjs";
 
 const MB = 1024 * 1024;
 
@@ -28,7 +28,13 @@ export async function run({ smoke = false } = {}) {
         unit: "ms",
         ...(chain ? { target: "< 500, no stack overflow", ok: smoke ? undefined : r.backwardMs < 500 } : {}),
       },
-      { bench: "scale", metric: `${label}: peak RSS`, value: r.peakRss / MB, unit: "MB", note: `graph ${(r.bytesPerNode).toFixed(0)} B/node; backward adds ${(r.backwardExtraBytes / MB).toFixed(0)} MB` },
+      {
+        bench: "scale",
+        metric: `${label}: peak RSS`,
+        value: r.peakRss / MB,
+        unit: "MB",
+        note: `graph ${(r.bytesPerNode).toFixed(0)} B/node; backward adds ${(r.backwardExtraBytes / MB).toFixed(0)} MB`,
+      },
     );
   }
   if (!smoke && process.env.MICROGRAD_BENCH_LARGE !== "0") {

@@ -18,7 +18,11 @@ const DEMO_LOSS = { 0: 0.8958441028683222, 1: 1.7235905336972022, 2: 0.742900631
 
 /** The sizes: [h1, h2, points, rounds, warm-up steps, timed steps, other modes]. */
 function sizes(smoke) {
-  if (smoke) return [[16, 16, 100, 1, 2, 3, ["chain", "baseline"]], [64, 64, 50, 1, 1, 1, []]];
+  if (smoke)
+    return [
+      [16, 16, 100, 1, 2, 3, ["chain", "baseline"]],
+      [64, 64, 50, 1, 1, 1, []],
+    ];
   return [
     [16, 16, 100, 7, 20, 60, ["chain", "baseline"]],
     [16, 16, 1000, 3, 3, 10, []],
@@ -58,8 +62,20 @@ export async function run({ smoke = false } = {}) {
     const lossDiff = Math.max(...runs.engine.flatMap((e) => e.losses.map((l, k) => relDiff(l, runs.floor[0].losses[k]))));
     const where = `${rounds} x (${modes.join(", ")}) fresh processes, ${steps} steps each after ${warm} warm-up`;
     rows.push(
-      { bench: name, metric: "engine: CPU time per step (median)", value: engineCpu, unit: "ms", note: `${where}${spread(runs.engine.map((x) => x.cpuMs))}; wall ${fmt(median(runs.engine.map((x) => x.ms)))} ms` },
-      { bench: name, metric: "floor: CPU time per step (median)", value: floorCpu, unit: "ms", note: `the same step hand-written over Float64Arrays${spread(runs.floor.map((x) => x.cpuMs))}` },
+      {
+        bench: name,
+        metric: "engine: CPU time per step (median)",
+        value: engineCpu,
+        unit: "ms",
+        note: `${where}${spread(runs.engine.map((x) => x.cpuMs))}; wall ${fmt(median(runs.engine.map((x) => x.ms)))} ms`,
+      },
+      {
+        bench: name,
+        metric: "floor: CPU time per step (median)",
+        value: floorCpu,
+        unit: "ms",
+        note: `the same step hand-written over Float64Arrays${spread(runs.floor.map((x) => x.cpuMs))}`,
+      },
       {
         bench: name,
         metric: "engine / floor (CPU time)",
@@ -70,8 +86,20 @@ export async function run({ smoke = false } = {}) {
         note: `per process: ${runs.engine.map((e, i) => fmt(e.cpuMs / runs.floor[i].cpuMs)).join(", ")}`,
       },
       { bench: name, metric: "engine: nodes per step", value: nodes, unit: "nodes", note: `CPU ${fmt((engineCpu * 1e6) / nodes)} ns per node` },
-      { bench: name, metric: "engine: garbage collection", value: 100 * median(runs.engine.map((x) => x.gcShare)), unit: "% of wall", note: "V8's GC pauses during the timed steps (PerformanceObserver)" },
-      { bench: name, metric: "engine vs floor: largest relative loss difference", value: lossDiff, unit: "", note: "both train from the same weights: they compute the same steps" },
+      {
+        bench: name,
+        metric: "engine: garbage collection",
+        value: 100 * median(runs.engine.map((x) => x.gcShare)),
+        unit: "% of wall",
+        note: "V8's GC pauses during the timed steps (PerformanceObserver)",
+      },
+      {
+        bench: name,
+        metric: "engine vs floor: largest relative loss difference",
+        value: lossDiff,
+        unit: "",
+        note: "both train from the same weights: they compute the same steps",
+      },
     );
     if (demo) rows.push(...demoCheck(runs.engine[0], smoke));
     if (runs.chain) {
@@ -105,7 +133,9 @@ export async function run({ smoke = false } = {}) {
 /** With the real moons, the engine's steps are micrograd's demo: its losses, to the last digits. */
 function demoCheck(r, smoke) {
   if (!r.source.startsWith("moons")) return [];
-  const steps = Object.keys(DEMO_LOSS).map(Number).filter((k) => k < r.losses.length);
+  const steps = Object.keys(DEMO_LOSS)
+    .map(Number)
+    .filter((k) => k < r.losses.length);
   const worst = Math.max(...steps.map((k) => relDiff(r.losses[k], DEMO_LOSS[k])));
   return [
     {
@@ -124,20 +154,42 @@ function demoCheck(r, smoke) {
 async function pythonRows(python, url, engineCpu) {
   const bench = "MLP(2, [16, 16, 1]) x 100";
   if (!python) {
-    return [{ bench, metric: "Python original: not measured", value: NaN, unit: "", note: "set MICROGRAD_PYTHON to micrograd's sources (the folder with engine.py and nn.py) to run it side by side" }];
+    return [
+      {
+        bench,
+        metric: "Python original: not measured",
+        value: NaN,
+        unit: "",
+        note: "set MICROGRAD_PYTHON to micrograd's sources (the folder with engine.py and nn.py) to run it side by side",
+      },
+    ];
   }
   const { X, y } = demoData(await import(url), 100);
   const script = fileURLToPath(new URL("./lib/micrograd_step.py", import.meta.url));
   const runs = [];
   for (let r = 0; r < 2; r++) {
-    const out = execFileSync(process.env.PYTHON ?? "python3", [script, python], { input: JSON.stringify({ X, y, sizes: [16, 16, 1], steps: 4 }), encoding: "utf8", timeout: 10 * 60 * 1000 });
+    const out = execFileSync(process.env.PYTHON ?? "python3", [script, python], {
+      input: JSON.stringify({ X, y, sizes: [16, 16, 1], steps: 4 }),
+      encoding: "utf8",
+      timeout: 10 * 60 * 1000,
+    });
     runs.push(JSON.parse(out.trim().split("\n").pop()));
   }
   const ms = median(runs.flatMap((r) => r.cpuMs));
   const speedup = ms / engineCpu;
-  const lossDiff = Math.max(...Object.entries(DEMO_LOSS).filter(([k]) => k < runs[0].losses.length).map(([k, l]) => relDiff(runs[0].losses[k], l)));
+  const lossDiff = Math.max(
+    ...Object.entries(DEMO_LOSS)
+      .filter(([k]) => k < runs[0].losses.length)
+      .map(([k, l]) => relDiff(runs[0].losses[k], l)),
+  );
   return [
-    { bench, metric: "Python original: CPU time per step (median)", value: ms, unit: "ms", note: `CPython ${runs[0].python}, ${python}; 2 processes x 4 steps; losses equal to demo.ipynb's within ${lossDiff.toExponential(1)}` },
+    {
+      bench,
+      metric: "Python original: CPU time per step (median)",
+      value: ms,
+      unit: "ms",
+      note: `CPython ${runs[0].python}, ${python}; 2 processes x 4 steps; losses equal to demo.ipynb's within ${lossDiff.toExponential(1)}`,
+    },
     { bench, metric: "speed-up over the Python original (CPU time)", value: speedup, unit: "x", target: ">= 1000", ok: speedup >= 1000 },
   ];
 }

@@ -1,14 +1,17 @@
 // 3. The same graph with L.backward(): every grad at once, equal to the ones found by hand.
-import { Value, drawDot, print } from "micrograd-ts";
+import { drawDot, print, Value } from "micrograd-ts";
 import { outPath } from "./lib/out.js";
 
 const a = new Value(2.0, { label: "a" });
 const b = new Value(-3.0, { label: "b" });
 const c = new Value(10.0, { label: "c" });
-const e = a * b; e.label = "e";
-const d = e + c; d.label = "d";
+const e = a * b;
+e.label = "e";
+const d = e + c;
+d.label = "d";
 const f = new Value(-2.0, { label: "f" });
-const L = d * f; L.label = "L";
+const L = d * f;
+L.label = "L";
 
 L.backward();
 for (const v of [a, b, c, e, d, f, L]) print(v.label, v);

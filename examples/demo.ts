@@ -45,5 +45,5 @@ written.push(await boundary.save(outPath("moons-decision-boundary.svg")));
 written.push(await boundary.save(outPath("moons-decision-boundary.png")));
 
 section("Files");
-console.log("The pictures of examples 1 to 4 are listed above (\"wrote …\"); the moons demo wrote:");
+console.log('The pictures of examples 1 to 4 are listed above ("wrote …"); the moons demo wrote:');
 for (const path of written) console.log(`  ${path}`);

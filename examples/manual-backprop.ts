@@ -1,16 +1,19 @@
 // 2. Backpropagation by hand: the chain rule, one node at a time from L back to the leaves,
 // then a numerical check of each derivative, then one step that nudges the leaves along
 // their gradients.
-import { Value, drawDot, print } from "micrograd-ts";
+import { drawDot, print, Value } from "micrograd-ts";
 import { outPath } from "./lib/out.js";
 
 const a = new Value(2.0, { label: "a" });
 const b = new Value(-3.0, { label: "b" });
 const c = new Value(10.0, { label: "c" });
-const e = a * b; e.label = "e";
-const d = e + c; d.label = "d";
+const e = a * b;
+e.label = "e";
+const d = e + c;
+d.label = "d";
 const f = new Value(-2.0, { label: "f" });
-const L = d * f; L.label = "L";
+const L = d * f;
+L.label = "L";
 
 async function draw(step: string): Promise<void> {
   const path = outPath(`manual-${step}.svg`);

@@ -2,7 +2,7 @@
 // The same seeds give the same data, the same initial weights and the same 100 lines as the
 // notebook: `step 0 loss 0.8958441028683222, accuracy 50.0%` … `step 99 loss 0.0109…, accuracy 100.0%`.
 import { pathToFileURL } from "node:url";
-import { MLP, Value, makeMoons, pyRepr, random, sum } from "micrograd-ts";
+import { MLP, makeMoons, pyRepr, random, sum, Value } from "micrograd-ts";
 
 export function moonsDemo() {
   // np.random.seed(1337); random.seed(1337)
@@ -27,7 +27,7 @@ export function moonsDemo() {
     const regLoss = alpha * sum(model.parameters().map((p) => p * p));
     const totalLoss = dataLoss + regLoss;
     // also get accuracy
-    const accuracy = scores.map((scorei, i) => (y[i]! > 0) === (scorei.data > 0));
+    const accuracy = scores.map((scorei, i) => y[i]! > 0 === scorei.data > 0);
     return [totalLoss, sum(accuracy.map(Number)) / accuracy.length];
   }
 

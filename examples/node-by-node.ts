@@ -2,7 +2,7 @@
 // local derivative (o = tanh(n): n.grad += (1 - o**2) * o.grad; n = x1w1x2w2 + b: both get
 // n.grad; ...). Called node by node from o back to the leaves, it fills in every grad of the
 // neuron; the order it needs is micrograd's build_topo, reversed, and that loop is backward().
-import { Value, print, topologicalOrder } from "micrograd-ts";
+import { print, topologicalOrder, Value } from "micrograd-ts";
 
 // inputs x1, x2
 const x1 = new Value(2.0, { label: "x1" });
@@ -13,11 +13,16 @@ const w2 = new Value(1.0, { label: "w2" });
 // bias of the neuron
 const b = new Value(6.8813735870195432, { label: "b" });
 // x1*w1 + x2*w2 + b
-const x1w1 = x1 * w1; x1w1.label = "x1*w1";
-const x2w2 = x2 * w2; x2w2.label = "x2*w2";
-const x1w1x2w2 = x1w1 + x2w2; x1w1x2w2.label = "x1*w1 + x2*w2";
-const n = x1w1x2w2 + b; n.label = "n";
-const o = n.tanh(); o.label = "o";
+const x1w1 = x1 * w1;
+x1w1.label = "x1*w1";
+const x2w2 = x2 * w2;
+x2w2.label = "x2*w2";
+const x1w1x2w2 = x1w1 + x2w2;
+x1w1x2w2.label = "x1*w1 + x2*w2";
+const n = x1w1x2w2 + b;
+n.label = "n";
+const o = n.tanh();
+o.label = "o";
 
 o.grad = 1.0;
 o._backward();

@@ -1,6 +1,6 @@
 // 5. The lecture's tiny net: MLP(3, [4, 4, 1]) with tanh everywhere, four inputs with targets
 // [1, -1, -1, 1], squared-error loss, 20 steps of gradient descent at 0.1.
-import { MLP, lecture, print, random, sum } from "micrograd-ts";
+import { lecture, MLP, print, random, sum } from "micrograd-ts";
 
 random.seed(1337);
 const n = new MLP(3, [4, 4, 1], lecture);
@@ -30,4 +30,7 @@ for (let k = 0; k < 20; k++) {
   print(k, loss.data);
 }
 
-print("predictions", xs.map((x) => n(x).data));
+print(
+  "predictions",
+  xs.map((x) => n(x).data),
+);

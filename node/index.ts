@@ -43,4 +43,5 @@ export async function saveDrawing(drawing: DrawingLike, path: string, options: P
 // drawing.save() looks here first, so a program (or a bundle) that has loaded this module
 // saves without another dynamic import.
 (globalThis as Record<symbol, unknown>)[Symbol.for("micrograd-ts.node.saveDrawing")] = saveDrawing;
-export { decisionBoundary, DecisionBoundary, DEFAULT_MAX_GRID_POINTS, type ScoreModel, type DecisionBoundaryOptions } from "./plot.js";
+
+export { DEFAULT_MAX_GRID_POINTS, DecisionBoundary, type DecisionBoundaryOptions, decisionBoundary, type ScoreModel } from "./plot.js";

@@ -50,7 +50,10 @@ export class MissingPeerError extends Error {
 
   constructor(feature: string, missing: readonly PeerName[], cause?: unknown) {
     const list = missing.join(", ");
-    super(`${feature} needs ${list}, ${missing.length === 1 ? "an optional peer dependency" : "optional peer dependencies"} of micrograd-ts that ${missing.length === 1 ? "is" : "are"} not installed. Install with:\n\n  ${installLine(missing)}\n`, { cause });
+    super(
+      `${feature} needs ${list}, ${missing.length === 1 ? "an optional peer dependency" : "optional peer dependencies"} of micrograd-ts that ${missing.length === 1 ? "is" : "are"} not installed. Install with:\n\n  ${installLine(missing)}\n`,
+      { cause },
+    );
     this.name = "MissingPeerError";
     this.missing = missing;
   }

@@ -10,8 +10,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, extname, resolve } from "node:path";
 import type * as Vega from "vega";
 import { checkBound } from "../runtime/draw.js";
-import { type PngOptions, pngOf } from "./png.js";
 import { importPeer } from "./peers.js";
+import { type PngOptions, pngOf } from "./png.js";
 
 // vega is an ES module only, and takes most of a second to load: it is loaded on first render,
 // so that importing micrograd-ts/node (drawDot's save) stays quick. The CommonJS build compiles
@@ -75,7 +75,9 @@ function scoreOf(model: ScoreModel, point: number[]): number {
   const out = model(point);
   const score = typeof out === "number" ? out : out?.data;
   if (typeof score !== "number" || Number.isNaN(score)) {
-    throw new TypeError(`decisionBoundary: the model must return a Value or a number for a point like [${point.join(", ")}], got ${out === null ? "null" : typeof out === "object" ? `an object without a numeric .data` : String(out)}`);
+    throw new TypeError(
+      `decisionBoundary: the model must return a Value or a number for a point like [${point.join(", ")}], got ${out === null ? "null" : typeof out === "object" ? `an object without a numeric .data` : String(out)}`,
+    );
   }
   return score;
 }
@@ -158,7 +160,9 @@ function tooFine(spans: [number, number], step: number, maxGridPoints: number): 
 export function decisionBoundary(model: ScoreModel, X: readonly (readonly number[])[], y: readonly number[], options: DecisionBoundaryOptions = {}): DecisionBoundary {
   if (typeof model !== "function") throw new TypeError(`decisionBoundary(model, X, y): model must be callable, as model([x0, x1]), got ${typeof model}`);
   if (!Array.isArray(X) || !Array.isArray(y) || X.length !== y.length || X.length === 0) {
-    throw new RangeError(`decisionBoundary(model, X, y): X and y must be non-empty arrays of the same length, got ${Array.isArray(X) ? X.length : typeof X} and ${Array.isArray(y) ? y.length : typeof y}`);
+    throw new RangeError(
+      `decisionBoundary(model, X, y): X and y must be non-empty arrays of the same length, got ${Array.isArray(X) ? X.length : typeof X} and ${Array.isArray(y) ? y.length : typeof y}`,
+    );
   }
   X.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== 2 || !row.every(Number.isFinite)) {
@@ -181,7 +185,10 @@ export function decisionBoundary(model: ScoreModel, X: readonly (readonly number
   if (stray !== undefined) throw new RangeError(`decisionBoundary: y must hold two classes, -1 / 1 (micrograd's) or 0 / 1 (sklearn's); got ${stray} among ${low} / ${high}`);
 
   // Not Math.min(...xs): a spread of many points overflows the stack.
-  const [xMin, xMax, yMin, yMax] = X.reduce(([a, b, c, d], [px, py]) => [Math.min(a, px), Math.max(b, px), Math.min(c, py), Math.max(d, py)], [Infinity, -Infinity, Infinity, -Infinity]);
+  const [xMin, xMax, yMin, yMax] = X.reduce(
+    ([a, b, c, d], [px, py]) => [Math.min(a, px), Math.max(b, px), Math.min(c, py), Math.max(d, py)],
+    [Infinity, -Infinity, Infinity, -Infinity],
+  );
   const [x0, x1, y0, y1] = [xMin! - margin, xMax! + margin, yMin! - margin, yMax! + margin];
   const step = options.step ?? Math.max(x1 - x0, y1 - y0) / (DEFAULT_POINTS - 1);
   if (!(step > 0) || !Number.isFinite(step)) throw new RangeError(`decisionBoundary: step must be a positive number, got ${step}`);
@@ -205,7 +212,7 @@ export function decisionBoundary(model: ScoreModel, X: readonly (readonly number
   // half cells outside. Rows go up in the data and down on screen, hence the negative y scale.
   const sx = width / (nx - 1);
   const sy = height / (ny - 1);
-    const spec: Vega.Spec = {
+  const spec: Vega.Spec = {
     $schema: "https://vega.github.io/schema/vega/v6.json",
     description: "The decision boundary of a classifier over two inputs, with the data points",
     width,

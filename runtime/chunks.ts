@@ -285,7 +285,6 @@ export function dep(c: Chunk, r: number): Chunk {
 
 export const queue: Chunk[] = [];
 
-
 /**
  * The chunks with marked nodes, a binary heap on key: nextChunk() gives the highest, and no node
  * of a chunk still queued can be a parent of its nodes. (A step's graph spans many chunks.)
@@ -338,4 +337,3 @@ export function mark2(a: Chunk, ia: number, b: Chunk, ib: number): void {
   touch(a, ia);
   touch(b, ib);
 }
-

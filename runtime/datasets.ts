@@ -2,7 +2,7 @@
 // demo (`np.random.seed(1337); X, y = make_moons(n_samples=100, noise=0.1)`).
 
 import { crCos, crSin } from "./python/correctly-rounded.js";
-import { RandomState, globalRandomState } from "./python/numpy-random.js";
+import { globalRandomState, RandomState } from "./python/numpy-random.js";
 
 export interface MoonsOptions {
   /** Standard deviation of the Gaussian noise added to every coordinate; none by default, as sklearn. */
@@ -95,4 +95,4 @@ export function makeMoons(n: number | readonly [number, number] = 100, options: 
   return { X: rows, y: labels === "signed" ? classes.map((c) => c * 2 - 1) : classes };
 }
 
-export { RandomState, numpyRandom } from "./python/numpy-random.js";
+export { numpyRandom, RandomState } from "./python/numpy-random.js";

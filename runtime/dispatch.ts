@@ -28,8 +28,7 @@ export type ArithmeticResult<A, B> =
   IsAny<A> extends true ? Any : IsAny<B> extends true ? Any : A extends Value ? Value : B extends Value ? Value : A extends bigint ? (B extends bigint ? bigint : number) : number;
 
 /** The type of `a + b` computed by opAdd: as ArithmeticResult, and a string when either side is one. */
-export type AdditionResult<A, B> =
-  IsAny<A> extends true ? Any : IsAny<B> extends true ? Any : A extends string ? string : B extends string ? string : ArithmeticResult<A, B>;
+export type AdditionResult<A, B> = IsAny<A> extends true ? Any : IsAny<B> extends true ? Any : A extends string ? string : B extends string ? string : ArithmeticResult<A, B>;
 
 /** The type of `-a` computed by opNeg. */
 export type NegationResult<A> = IsAny<A> extends true ? Any : A extends Value ? Value : A extends bigint ? bigint : number;

@@ -2,9 +2,9 @@
 // DOT text is built here, SVG comes from Graphviz compiled to WebAssembly, and file output
 // (save) lives in the Node-only module node/, loaded on demand.
 
-import { Value, topologicalOrder } from "./engine.js";
-import { pyFixed } from "./python/format.js";
 import type { Graphviz } from "@hpcc-js/wasm-graphviz";
+import { topologicalOrder, Value } from "./engine.js";
+import { pyFixed } from "./python/format.js";
 
 export type Rankdir = "LR" | "TB";
 
@@ -289,17 +289,19 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * other control characters as their visible Unicode pictures (they are not allowed in SVG).
  */
 function quoted(text: string, backslash = "\\\\"): string {
-  return text
-    .replace(LONE_SURROGATE, "\uFFFD")
-    .replace(/\r\n?/g, "\n")
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what this escapes
-    .replace(/[\\"&\n\x00-\x09\x0b-\x1f\x7f]/g, (c) => {
-      if (c === "\\") return backslash;
-      if (c === '"') return '\\"';
-      if (c === "&") return "&amp;";
-      if (c === "\n") return "\\n";
-      return String.fromCharCode(c === "\x7f" ? 0x2421 : 0x2400 + c.charCodeAt(0));
-    });
+  return (
+    text
+      .replace(LONE_SURROGATE, "\uFFFD")
+      .replace(/\r\n?/g, "\n")
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what this escapes
+      .replace(/[\\"&\n\x00-\x09\x0b-\x1f\x7f]/g, (c) => {
+        if (c === "\\") return backslash;
+        if (c === '"') return '\\"';
+        if (c === "&") return "&amp;";
+        if (c === "\n") return "\\n";
+        return String.fromCharCode(c === "\x7f" ? 0x2421 : 0x2400 + c.charCodeAt(0));
+      })
+  );
 }
 
 /**

@@ -47,18 +47,54 @@
 // (more than IDENTITY_LIMIT nodes since the last backward()) `d.children` gives Values of the same
 // nodes (same `id`, numbers, label) but not always the very objects the operations returned.
 
-import { pyRepr } from "./python/format.js";
-import { TRANSFORM_HELP } from "./messages.js";
 import {
-  ADD, DIV, DOT, EPOCH, EXP, LEAF, LEAVES, LOG, LONG, MOVED, MUL, NEG, OP_MASK, PENDING, POW, POWV, RELU, SIGMOID, SLOT_BITS, SLOT_MASK, SUB, SUM, TANH,
-  type Chunk, cur, dep, endEpoch, epochNow, leafSlot, longSlot, mark2, nextChunk, queue, refTo, register, registering, take, touch,
+  ADD,
+  type Chunk,
+  cur,
+  DIV,
+  DOT,
+  dep,
+  EPOCH,
+  EXP,
+  endEpoch,
+  epochNow,
+  LEAF,
+  LEAVES,
+  LOG,
+  LONG,
+  leafSlot,
+  longSlot,
+  MOVED,
+  MUL,
+  mark2,
+  NEG,
+  nextChunk,
+  OP_MASK,
+  PENDING,
+  POW,
+  POWV,
+  queue,
+  RELU,
+  refTo,
+  register,
+  registering,
+  SIGMOID,
+  SLOT_BITS,
+  SLOT_MASK,
+  SUB,
+  SUM,
+  TANH,
+  take,
+  touch,
 } from "./chunks.js";
 import { dotBackward, sumBackward } from "./fused.js";
 import { childrenOf, findNonFinite, opName, tenure } from "./graph.js";
+import { TRANSFORM_HELP } from "./messages.js";
+import { pyRepr } from "./python/format.js";
 
 export { IDENTITY_LIMIT } from "./chunks.js";
-export { dot, sumOf, layer, toNodes, ACT_NONE, ACT_RELU, ACT_TANH, type Nodes } from "./fused.js";
-export { topologicalOrder, countNodes, findNonFinite, type NonFinite } from "./graph.js";
+export { ACT_NONE, ACT_RELU, ACT_TANH, dot, layer, type Nodes, sumOf, toNodes } from "./fused.js";
+export { countNodes, findNonFinite, type NonFinite, topologicalOrder } from "./graph.js";
 
 /** What an operation accepts on either side: a plain number is wrapped in a leaf Value, as micrograd does. */
 export type Operand = number | Value;
@@ -72,9 +108,7 @@ export interface ValueOptions {
 // The Value handle
 
 /** In every Value, as an own property: structuredClone(v) then fails with this text. */
-const NOT_CLONEABLE = Symbol(
-  "a micrograd-ts Value cannot be cloned: it is a node of a computation graph; structuredClone(v.toJSON()) gives { data, grad, label, op }",
-);
+const NOT_CLONEABLE = Symbol("a micrograd-ts Value cannot be cloned: it is a node of a computation graph; structuredClone(v.toJSON()) gives { data, grad, label, op }");
 
 /**
  * Recognises Values of every copy of micrograd-ts loaded in the process (the ES module and the
@@ -477,7 +511,6 @@ function emitLong(op: number, data: number, ca: Chunk | null, ia: number, xa: nu
   return handle(c, s);
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // The operations. Each has a fast path, written out so that the compiler inlines it whole: Values
 // of this epoch (or `new Value` leaves) and numbers. Everything else (nodes of an earlier epoch,
@@ -503,7 +536,6 @@ function data2(op: number, x: number, y: number): number {
       return x ** y;
   }
 }
-
 
 /** Writes slot s's op and children (references from its chunk, -1 for none) and returns its Value. */
 function link(c: Chunk, s: number, op: number, ra: number, rb: number): Value {
@@ -570,7 +602,9 @@ function binary(op: number, a: Operand, b: Operand, name: string): Value {
 
 function binarySlow(op: number, a: Operand, b: Operand, name: string): Value {
   use(a, name, "left");
-  const ca = oc, ia = oi, xa = ov;
+  const ca = oc,
+    ia = oi,
+    xa = ov;
   use(b, name, "right");
   return emit(op, data2(op, xa, ov), ca, ia, xa, oc, oi, ov);
 }
@@ -612,7 +646,9 @@ export function pow(a: Operand, exponent: Operand): Value {
     throw new TypeError(`pow: the exponent must be a number or a Value, got ${describe(exponent)}`);
   }
   use(a, "pow", "base");
-  const ca = oc, ia = oi, xa = ov;
+  const ca = oc,
+    ia = oi,
+    xa = ov;
   use(exponent, "pow", "exponent");
   return emit(exponent instanceof Value ? POWV : POW, xa ** ov, ca, ia, xa, oc, oi, ov);
 }
@@ -670,7 +706,6 @@ export function tanh(a: Operand): Value {
   return emit(TANH, tanhOf(ov), oc, oi, ov, undefined, 0, 0);
 }
 
-
 /** max(0, a), as micrograd: 0 for a < 0, and a gradient only where the output is positive */
 export function relu(a: Operand): Value {
   if (a instanceof Value) {
@@ -712,28 +747,40 @@ function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
     case LEAF:
       return;
     case ADD: {
-      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const a = dep(c, ra),
+        b = dep(c, rb),
+        ia = ra & SLOT_MASK,
+        ib = rb & SLOT_MASK;
       a.f[2 * ia + 1]! += g;
       b.f[2 * ib + 1]! += g;
       if (mark) mark2(a, ia, b, ib);
       return;
     }
     case SUB: {
-      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const a = dep(c, ra),
+        b = dep(c, rb),
+        ia = ra & SLOT_MASK,
+        ib = rb & SLOT_MASK;
       a.f[2 * ia + 1]! += g;
       b.f[2 * ib + 1]! += -g;
       if (mark) mark2(a, ia, b, ib);
       return;
     }
     case MUL: {
-      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const a = dep(c, ra),
+        b = dep(c, rb),
+        ia = ra & SLOT_MASK,
+        ib = rb & SLOT_MASK;
       a.f[2 * ia + 1]! += b.f[2 * ib]! * g;
       b.f[2 * ib + 1]! += a.f[2 * ia]! * g;
       if (mark) mark2(a, ia, b, ib);
       return;
     }
     case DIV: {
-      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const a = dep(c, ra),
+        b = dep(c, rb),
+        ia = ra & SLOT_MASK,
+        ib = rb & SLOT_MASK;
       const bd = b.f[2 * ib]!;
       a.f[2 * ia + 1]! += g / bd;
       b.f[2 * ib + 1]! += (-a.f[2 * ia]! / (bd * bd)) * g;
@@ -741,20 +788,25 @@ function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
       return;
     }
     case NEG: {
-      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const a = dep(c, ra),
+        ia = ra & SLOT_MASK;
       a.f[2 * ia + 1]! += -g;
       if (mark) touch(a, ia);
       return;
     }
     case POW: {
-      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const a = dep(c, ra),
+        ia = ra & SLOT_MASK;
       const e = dep(c, rb).f[2 * (rb & SLOT_MASK)]!;
       a.f[2 * ia + 1]! += e === 0 ? 0 : e * a.f[2 * ia]! ** (e - 1) * g;
       if (mark) touch(a, ia);
       return;
     }
     case POWV: {
-      const a = dep(c, ra), b = dep(c, rb), ia = ra & SLOT_MASK, ib = rb & SLOT_MASK;
+      const a = dep(c, ra),
+        b = dep(c, rb),
+        ia = ra & SLOT_MASK,
+        ib = rb & SLOT_MASK;
       const ad = a.f[2 * ia]!;
       const bd = b.f[2 * ib]!;
       a.f[2 * ia + 1]! += bd === 0 ? 0 : bd * ad ** (bd - 1) * g;
@@ -763,19 +815,22 @@ function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
       return;
     }
     case EXP: {
-      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const a = dep(c, ra),
+        ia = ra & SLOT_MASK;
       a.f[2 * ia + 1]! += f[2 * s]! * g;
       if (mark) touch(a, ia);
       return;
     }
     case LOG: {
-      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const a = dep(c, ra),
+        ia = ra & SLOT_MASK;
       a.f[2 * ia + 1]! += (1 / a.f[2 * ia]!) * g;
       if (mark) touch(a, ia);
       return;
     }
     case TANH: {
-      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const a = dep(c, ra),
+        ia = ra & SLOT_MASK;
       const t = f[2 * s]!;
       a.f[2 * ia + 1]! += (1 - t * t) * g;
       if (mark) touch(a, ia);
@@ -783,14 +838,16 @@ function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
     }
     case RELU: {
       if (f[2 * s]! > 0) {
-        const a = dep(c, ra), ia = ra & SLOT_MASK;
+        const a = dep(c, ra),
+          ia = ra & SLOT_MASK;
         a.f[2 * ia + 1]! += g;
         if (mark) touch(a, ia);
       }
       return;
     }
     case SIGMOID: {
-      const a = dep(c, ra), ia = ra & SLOT_MASK;
+      const a = dep(c, ra),
+        ia = ra & SLOT_MASK;
       const y = f[2 * s]!;
       a.f[2 * ia + 1]! += y * (1 - y) * g;
       if (mark) touch(a, ia);
@@ -804,7 +861,8 @@ function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
       return;
     case MOVED: {
       // hand what reached the old slot on to the copy (and only once: the old slot keeps nothing)
-      const t = dep(c, ra), it = ra & SLOT_MASK;
+      const t = dep(c, ra),
+        it = ra & SLOT_MASK;
       t.f[2 * it + 1]! += g;
       f[2 * s + 1] = 0;
       if (mark) touch(t, it);
@@ -812,7 +870,6 @@ function applyLocal(c: Chunk, s: number, op: number, mark: boolean): void {
     }
   }
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // backward(): the walk in reverse creation order (see the header)

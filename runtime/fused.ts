@@ -1,8 +1,8 @@
 // Fused operations: dot and sumOf, one node each with the numbers and gradients of the chain of
 // + and * they stand for, and nn's layers on top of them (engine.ts's header says why).
 
-import { DOT, LEAVES, RELU, SUM, TANH, type Chunk, cur, epochNow, mark2, refTo, take, touch } from "./chunks.js";
-import { FOREIGN_HELP, Value, badOperand, born, cOf, constant, describe, iOf, isForeignValue, oc, oi, revive, tanhOf, type Operand } from "./engine.js";
+import { type Chunk, cur, DOT, epochNow, LEAVES, mark2, RELU, refTo, SUM, TANH, take, touch } from "./chunks.js";
+import { badOperand, born, cOf, constant, describe, FOREIGN_HELP, iOf, isForeignValue, type Operand, oc, oi, revive, tanhOf, Value } from "./engine.js";
 
 // ---------------------------------------------------------------------------------------------
 // Fused operations
@@ -249,4 +249,3 @@ export function sumBackward(objs: unknown[], at: number, g: number, mark: boolea
   }
   if (vs.is.length === 0 && start !== null) addAt(start, 0, g, mark);
 }
-

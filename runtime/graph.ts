@@ -1,13 +1,34 @@
 // Looking at a graph (children, topologicalOrder, countNodes, findNonFinite), and copying a node
 // that outlived its epoch into long-lived chunks (engine.ts's header says when and why).
 
-import { pyRepr } from "./python/format.js";
 import {
-  DOT, EPOCH, LEAF, LEAVES, MAX_CHUNK, MOVED, OP_MASK, OP_NAMES, PENDING, POW, SLOT_BITS, SLOT_MASK, SUM, VISITED,
-  type Chunk, cur, dep, enqueue, longSlot, nextChunk, openLong, queue, refTo,
+  type Chunk,
+  cur,
+  DOT,
+  dep,
+  EPOCH,
+  enqueue,
+  LEAF,
+  LEAVES,
+  longSlot,
+  MAX_CHUNK,
+  MOVED,
+  nextChunk,
+  OP_MASK,
+  OP_NAMES,
+  openLong,
+  PENDING,
+  POW,
+  queue,
+  refTo,
+  SLOT_BITS,
+  SLOT_MASK,
+  SUM,
+  VISITED,
 } from "./chunks.js";
-import { Value, badOperand, cOf, canonical, follow, iOf, setRef } from "./engine.js";
-import { type NodeList, NodeListBuilder, chunkAt } from "./fused.js";
+import { badOperand, canonical, cOf, follow, iOf, setRef, Value } from "./engine.js";
+import { chunkAt, type NodeList, NodeListBuilder } from "./fused.js";
+import { pyRepr } from "./python/format.js";
 
 // ---------------------------------------------------------------------------------------------
 // Looking at a graph: op names, children, topological order
@@ -173,10 +194,17 @@ export function topologicalOrder(root: Value, options: { maxNodes?: number } = {
   let complete: boolean;
   rc.k[3 * iOf(root)]! |= VISITED;
   try {
-    complete = search(rc, iOf(root), false, visitOnce, (c, i) => {
-      fc.push(found.of(c));
-      fi.push(i);
-    }, max);
+    complete = search(
+      rc,
+      iOf(root),
+      false,
+      visitOnce,
+      (c, i) => {
+        fc.push(found.of(c));
+        fi.push(i);
+      },
+      max,
+    );
   } finally {
     // the emitted nodes, and the ones on the stack when the search stopped: countNodes clears
     // those by walking the whole graph
@@ -312,10 +340,17 @@ export function tenure(v: Value): Chunk {
   const fc = new IntList();
   const fi = new IntList();
   c0.k[3 * i0]! |= VISITED;
-  search(c0, i0, true, (d, i) => inEpoch(d) && visitOnce(d, i), (d, i) => {
-    fc.push(from.of(d));
-    fi.push(i);
-  }, Infinity);
+  search(
+    c0,
+    i0,
+    true,
+    (d, i) => inEpoch(d) && visitOnce(d, i),
+    (d, i) => {
+      fc.push(from.of(d));
+      fi.push(i);
+    },
+    Infinity,
+  );
   const m = fc.n;
   // where each one goes: numbered in the order above, found from its old chunk and slot
   const numbers = from.list.map((d) => new Int32Array(d.n));

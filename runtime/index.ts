@@ -1,36 +1,61 @@
 // micrograd-ts: the runtime. Runs in any JavaScript engine (no Node imports here).
 
+export { linspace, type Moons, type MoonsOptions, makeMoons, numpyRandom, RandomState } from "./datasets.js";
+// The operator helpers that the transforms emit (not meant to be called by hand).
 export {
-  Value,
-  isValue,
+  type AdditionResult,
+  type ArithmeticResult,
+  type NegationResult,
+  opAdd,
+  opArg,
+  opArgs,
+  opBitNot,
+  opBitwise,
+  opDiv,
+  opEq,
+  opGe,
+  opGt,
+  opKey,
+  opLe,
+  opLt,
+  opMod,
+  opMul,
+  opNe,
+  opNeg,
+  opPlus,
+  opPow,
+  opSub,
+  opUpdate,
+  opUpdateMember,
+} from "./dispatch.js";
+export { DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE, DEFAULT_MAX_NODES, Drawing, type DrawOptions, drawDot, type Rankdir, type SaveOptions } from "./draw.js";
+export {
   add,
-  sub,
-  mul,
+  countNodes,
   div,
-  neg,
-  pow,
+  dot,
   exp,
+  findNonFinite,
+  IDENTITY_LIMIT,
+  isForeignValue,
+  isValue,
   log,
-  tanh,
+  mul,
+  type NonFinite,
+  neg,
+  type Operand,
+  pow,
   relu,
   sigmoid,
-  dot,
+  sub,
   sumOf,
+  tanh,
   topologicalOrder,
-  countNodes,
-  findNonFinite,
-  isForeignValue,
-  IDENTITY_LIMIT,
-  type Operand,
+  Value,
   type ValueOptions,
-  type NonFinite,
 } from "./engine.js";
-export { Module, Neuron, Layer, MLP, lecture, type Input, type Nonlin, type NeuronOptions, type MLPOptions, type LayerOutput, type MLPOutput } from "./nn.js";
-export { Random, random, defaultRandom } from "./python/random.js";
-export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckEntry } from "./gradcheck.js";
-export { pyRepr, pyFixed } from "./python/format.js";
-export { makeMoons, linspace, RandomState, numpyRandom, type MoonsOptions, type Moons } from "./datasets.js";
-// The operator helpers that the transforms emit (not meant to be called by hand).
-export { opAdd, opSub, opMul, opDiv, opPow, opNeg, opMod, opLt, opGt, opLe, opGe, opBitwise, opBitNot, opPlus, opEq, opNe, opUpdate, opUpdateMember, opKey, opArg, opArgs, type ArithmeticResult, type AdditionResult, type NegationResult } from "./dispatch.js";
+export { type GradcheckEntry, type GradcheckOptions, type GradcheckResult, gradcheck } from "./gradcheck.js";
+export { type Input, Layer, type LayerOutput, lecture, MLP, type MLPOptions, type MLPOutput, Module, Neuron, type NeuronOptions, type Nonlin } from "./nn.js";
+export { pyFixed, pyRepr } from "./python/format.js";
 export { print, pyStr, sum } from "./python/python.js";
-export { drawDot, Drawing, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE, type DrawOptions, type SaveOptions, type Rankdir } from "./draw.js";
+export { defaultRandom, Random, random } from "./python/random.js";

@@ -18,8 +18,7 @@ export const bitwise = (op: string): string => `Bitwise operator ${op} is not de
 export const STRING_CONCAT = "A Value cannot be added to a string: use a template literal (`${a}` prints Value(data=…, grad=…)) or a.data.";
 
 /** `a++`, `--a`. */
-export const update = (op: "++" | "--"): string =>
-  `Operator ${op} would change a Value in place: write a = a ${op[0]} 1 (a new node) or a.data ${op[0]}= 1.`;
+export const update = (op: "++" | "--"): string => `Operator ${op} would change a Value in place: write a = a ${op[0]} 1 (a new node) or a.data ${op[0]}= 1.`;
 
 /** `+a`. */
 export const UNARY_PLUS = "Unary + would turn a Value into a number: use a.data, or a itself.";

@@ -2,8 +2,8 @@
 // same order of parameters and the same printed text. Modules are callable, as in Python:
 // `model(x)`.
 
-import { ACT_NONE, ACT_RELU, ACT_TANH, Value, add, layer, mul, relu, tanh, toNodes, type Nodes, type Operand } from "./engine.js";
-import { type Random, defaultRandom } from "./python/random.js";
+import { ACT_NONE, ACT_RELU, ACT_TANH, add, layer, mul, type Nodes, type Operand, relu, tanh, toNodes, Value } from "./engine.js";
+import { defaultRandom, type Random } from "./python/random.js";
 
 /** What a module takes as input: numbers or Values. */
 export type Input = Operand;
@@ -97,7 +97,7 @@ function nonlinOf(n: boolean | Nonlin | undefined): Nonlin {
 
 function checkCount(what: string, n: unknown): number {
   if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
-    throw new TypeError(`${what} must be a positive integer, got ${typeof n === "number" ? n : JSON.stringify(n) ?? String(n)}`);
+    throw new TypeError(`${what} must be a positive integer, got ${typeof n === "number" ? n : (JSON.stringify(n) ?? String(n))}`);
   }
   return n;
 }

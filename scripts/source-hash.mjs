@@ -17,6 +17,11 @@ function filesUnder(dir) {
 export function sourceHash(root = ROOT) {
   const hash = createHash("sha256");
   const files = [...FOLDERS.flatMap((f) => filesUnder(join(root, f))), ...FILES.map((f) => join(root, f))].map((f) => relative(root, f)).sort();
-  for (const file of files) hash.update(file).update("\0").update(readFileSync(join(root, file))).update("\0");
+  for (const file of files)
+    hash
+      .update(file)
+      .update("\0")
+      .update(readFileSync(join(root, file)))
+      .update("\0");
   return hash.digest("hex");
 }

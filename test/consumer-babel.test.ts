@@ -11,8 +11,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Value } from "micrograd-ts";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { consumerProject } from "./consumer.helpers.ts";
 
 const MODEL = `import { Value } from "micrograd-ts";
@@ -75,7 +75,17 @@ describe("a throwaway project with the packed package: Babel (Jest), the loader,
   const line = `${want.o} ${want.x0} ${want.w0} ${want.loss}\n`;
 
   beforeAll(() => {
-    dir = consumerProject("babel", ["jest", "babel-jest", "vite", "vitest", "unplugin", "@babel/core", "@babel/helper-module-imports", "@babel/preset-typescript", "@babel/plugin-transform-modules-commonjs"]);
+    dir = consumerProject("babel", [
+      "jest",
+      "babel-jest",
+      "vite",
+      "vitest",
+      "unplugin",
+      "@babel/core",
+      "@babel/helper-module-imports",
+      "@babel/preset-typescript",
+      "@babel/plugin-transform-modules-commonjs",
+    ]);
     mkdirSync(join(dir, "src"));
     mkdirSync(join(dir, "test"));
     writeFileSync(join(dir, "src/model.ts"), MODEL);
@@ -87,7 +97,13 @@ describe("a throwaway project with the packed package: Babel (Jest), the loader,
     writeFileSync(join(dir, "jest.config.cjs"), 'module.exports = { testEnvironment: "node", roots: ["<rootDir>/test"] };\n');
     writeFileSync(join(dir, "test/model.test.ts"), JEST_TEST.replace("EXPECTED", JSON.stringify([want.o, -3 * (1 - want.o ** 2), 2 * (1 - want.o ** 2)])));
     mkdirSync(join(dir, "vitest"));
-    writeFileSync(join(dir, "vitest/model.test.ts"), 'import { expect, test } from "vitest";\n' + JEST_TEST.replace("EXPECTED", JSON.stringify([want.o, -3 * (1 - want.o ** 2), 2 * (1 - want.o ** 2)])).replace('"../src/model"', '"../src/model.js"').replace("test/model.test.ts:13:18", "vitest/model.test.ts:14:18"));
+    writeFileSync(
+      join(dir, "vitest/model.test.ts"),
+      'import { expect, test } from "vitest";\n' +
+        JEST_TEST.replace("EXPECTED", JSON.stringify([want.o, -3 * (1 - want.o ** 2), 2 * (1 - want.o ** 2)]))
+          .replace('"../src/model"', '"../src/model.js"')
+          .replace("test/model.test.ts:13:18", "vitest/model.test.ts:14:18"),
+    );
     writeFileSync(
       join(dir, "vitest.config.mjs"),
       'import { defineConfig } from "vitest/config";\nimport micrograd from "micrograd-ts/vite";\n\nexport default defineConfig({\n  plugins: [micrograd()],\n  test: { include: ["vitest/**/*.test.ts"] },\n});\n',
@@ -103,13 +119,23 @@ describe("a throwaway project with the packed package: Babel (Jest), the loader,
   });
 
   test("Jest with babel-jest runs a test written with operators", () => {
-    const r = spawnSync(process.execPath, ["node_modules/jest/bin/jest.js", "--ci", "--colors=false"], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["node_modules/jest/bin/jest.js", "--ci", "--colors=false"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "" },
+      timeout: 120_000,
+    });
     expect(r.stderr).toContain("Tests:       2 passed, 2 total");
     expect(r.status).toBe(0);
   });
 
   test("vitest with micrograd() runs the same test written with operators", () => {
-    const r = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run"], { cwd: dir, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", NO_COLOR: "1", CI: "1" }, timeout: 120_000 });
+    const r = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { ...process.env, NODE_OPTIONS: "", NO_COLOR: "1", CI: "1" },
+      timeout: 120_000,
+    });
     expect(r.stdout).toMatch(/Tests\s+2 passed \(2\)/);
     expect(r.status).toBe(0);
   });

@@ -8,8 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Value } from "micrograd-ts";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { consumerProject, node } from "./consumer.helpers.ts";
 
 const MODEL = `import { Value } from "micrograd-ts";
@@ -77,7 +77,10 @@ function expected(): string {
   const ws = [new Value(-3), new Value(1)];
   const o = new Value(6.8813735870195432).add(xs[0]!.mul(ws[0]!)).add(xs[1]!.mul(ws[1]!)).tanh();
   const k = 2 * 3;
-  const total = new Value(0).add(o.div(2)).add(xs[0]!.div(2)).add(1 / 2);
+  const total = new Value(0)
+    .add(o.div(2))
+    .add(xs[0]!.div(2))
+    .add(1 / 2);
   const out = o.mul(2).add(total.mul(k));
   out.backward();
   const loss = o.sub(1).pow(2).add(0);
@@ -188,7 +191,25 @@ function keepsDependency(file: string): void {
 
 describe("the bundler plugins and Bun, from the packed package", () => {
   beforeAll(() => {
-    dir = consumerProject("bundlers", ["unplugin", "@babel/core", "@babel/helper-module-imports", "@babel/preset-typescript", "vite", "rollup", "rolldown", "webpack", "webpack-cli", "@rspack/core", "@rspack/cli", "esbuild", "bun", "deno", "tsx", "typescript", "ts-patch"]);
+    dir = consumerProject("bundlers", [
+      "unplugin",
+      "@babel/core",
+      "@babel/helper-module-imports",
+      "@babel/preset-typescript",
+      "vite",
+      "rollup",
+      "rolldown",
+      "webpack",
+      "webpack-cli",
+      "@rspack/core",
+      "@rspack/cli",
+      "esbuild",
+      "bun",
+      "deno",
+      "tsx",
+      "typescript",
+      "ts-patch",
+    ]);
     // Deno resolves npm: specifiers through the dependencies package.json declares
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bundlers", private: true, type: "module", dependencies: { "micrograd-ts": "*" } }));
     mkdirSync(join(dir, "src"));
@@ -267,7 +288,22 @@ describe("the bundler plugins and Bun, from the packed package", () => {
     mkdirSync(join(dir, "typed"));
     writeFileSync(join(dir, "typed/model.ts"), MODEL);
     writeFileSync(join(dir, "typed/main.ts"), TYPED_MAIN);
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "es2022", module: "nodenext", strict: true, skipLibCheck: true, types: [], rootDir: "typed", outDir: "build/tspc", plugins: [{ transform: "micrograd-ts/transformer", transformProgram: true }] }, include: ["typed"] }));
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "es2022",
+          module: "nodenext",
+          strict: true,
+          skipLibCheck: true,
+          types: [],
+          rootDir: "typed",
+          outDir: "build/tspc",
+          plugins: [{ transform: "micrograd-ts/transformer", transformProgram: true }],
+        },
+        include: ["typed"],
+      }),
+    );
     expect(sh(process.execPath, ["node_modules/ts-patch/bin/tspc.js"])).toBe("");
     expect(deno(["build/tspc/main.js"])).toBe(line);
   });

@@ -6,8 +6,8 @@
 import { lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { installedProject, node } from "./consumer.helpers.ts";
 import { PEERS } from "../node/peers.ts";
+import { installedProject, node } from "./consumer.helpers.ts";
 
 const GOAL = { packages: 3, bytes: 8_000_000 };
 
@@ -69,12 +69,16 @@ describe("a feature whose optional peer is missing names the npm install line", 
   test("PNG output needs @resvg/resvg-js", () => {
     const r = run('import { Value, drawDot } from "micrograd-ts";\nawait drawDot(new Value(1)).save("one.png");\n');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("MissingPeerError: save(\"one.png\") needs @resvg/resvg-js, an optional peer dependency of micrograd-ts that is not installed. Install with:\n\n  npm install @resvg/resvg-js@2\n");
+    expect(r.stderr).toContain(
+      'MissingPeerError: save("one.png") needs @resvg/resvg-js, an optional peer dependency of micrograd-ts that is not installed. Install with:\n\n  npm install @resvg/resvg-js@2\n',
+    );
   });
 
   test("the decision-boundary plot needs vega", () => {
     const r = run('import { decisionBoundary } from "micrograd-ts/node";\nawait decisionBoundary((p) => p[0], [[0, 0], [1, 1]], [-1, 1], { step: 0.5 }).toSvg();\n');
-    expect(r.stderr).toContain("decisionBoundary(...).toSvg() and save() needs vega, an optional peer dependency of micrograd-ts that is not installed. Install with:\n\n  npm install vega@6\n");
+    expect(r.stderr).toContain(
+      "decisionBoundary(...).toSvg() and save() needs vega, an optional peer dependency of micrograd-ts that is not installed. Install with:\n\n  npm install vega@6\n",
+    );
   });
 
   test("the Node loader needs Babel, and says so before any file loads", () => {
@@ -90,14 +94,18 @@ describe("a feature whose optional peer is missing names the npm install line", 
   test("the bundler plugins need unplugin and Babel, from import and from require", () => {
     for (const entry of ["vite", "rollup", "rolldown", "webpack", "rspack", "esbuild", "bun"]) {
       const r = run(`await import("micrograd-ts/${entry}");\n`);
-      expect(r.stderr, entry).toContain(`micrograd-ts/${entry} needs unplugin, @babel/core, @babel/preset-typescript, @babel/helper-module-imports, optional peer dependencies of micrograd-ts that are not installed. Install with:\n\n  npm install -D unplugin@3 @babel/core@7 @babel/preset-typescript@7 @babel/helper-module-imports@7\n`);
+      expect(r.stderr, entry).toContain(
+        `micrograd-ts/${entry} needs unplugin, @babel/core, @babel/preset-typescript, @babel/helper-module-imports, optional peer dependencies of micrograd-ts that are not installed. Install with:\n\n  npm install -D unplugin@3 @babel/core@7 @babel/preset-typescript@7 @babel/helper-module-imports@7\n`,
+      );
     }
     expect(run('require("micrograd-ts/webpack");\n', "cjs").stderr).toContain("npm install -D unplugin@3 @babel/core@7 @babel/preset-typescript@7 @babel/helper-module-imports@7");
   });
 
   test("the Babel plugin, required as Babel does, names the one package Babel does not bring", () => {
     const r = run('require("micrograd-ts/babel");\n', "cjs");
-    expect(r.stderr).toContain("micrograd-ts/babel needs @babel/helper-module-imports, an optional peer dependency of micrograd-ts that is not installed. Install with:\n\n  npm install -D @babel/helper-module-imports@7\n");
+    expect(r.stderr).toContain(
+      "micrograd-ts/babel needs @babel/helper-module-imports, an optional peer dependency of micrograd-ts that is not installed. Install with:\n\n  npm install -D @babel/helper-module-imports@7\n",
+    );
   });
 });
 

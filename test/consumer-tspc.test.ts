@@ -5,8 +5,8 @@
 // examples compiled by tspc through the self-reference "micrograd-ts".
 
 import { spawn, spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { installedProject, installedVersion } from "./consumer.helpers.ts";

@@ -121,7 +121,12 @@ export function packedTarball(): string {
     // the files npm would pack, and their content, name the tarball
     const [listing] = JSON.parse(run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], folder)) as { files: { path: string }[] }[];
     const hash = createHash("sha256");
-    for (const { path } of listing!.files.sort((a, b) => a.path.localeCompare(b.path))) hash.update(path).update("\0").update(readFileSync(join(folder, path))).update("\0");
+    for (const { path } of listing!.files.sort((a, b) => a.path.localeCompare(b.path)))
+      hash
+        .update(path)
+        .update("\0")
+        .update(readFileSync(join(folder, path)))
+        .update("\0");
     const dir = join(privateRoot(), `pack-${hash.digest("hex").slice(0, 16)}`);
     const file = join(dir, `${MANIFEST.name}-${MANIFEST.version}.tgz`);
     if (!existsSync(file)) {

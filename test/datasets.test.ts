@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { makeMoons, linspace, RandomState, numpyRandom } from "micrograd-ts";
+import { linspace, makeMoons, numpyRandom, RandomState } from "micrograd-ts";
+import { describe, expect, it } from "vitest";
 
 /** The Python replay of numpy's legacy algorithm on the C library's libm (null without python3). */
 function pythonMoons(n: number, noise: number, seed: number): { X: number[][]; y: number[] } | null {

@@ -13,7 +13,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { generate, layout, type Plan } from "./differential/families.ts";
-import { childCpuMs, PATHS, runPath, type Outcome, type PathName } from "./differential/paths.ts";
+import { childCpuMs, type Outcome, PATHS, type PathName, runPath } from "./differential/paths.ts";
 import type { Program } from "./differential/program.ts";
 import { ensureBuilt } from "./transformer-babel.helpers.ts";
 import { scratchDir } from "./transformer-ts.helpers.ts";
@@ -21,7 +21,13 @@ import { scratchDir } from "./transformer-ts.helpers.ts";
 const SEED = Number(process.env.DIFFERENTIAL_SEED ?? 20261202);
 const PLAN: Plan = {
   seed: SEED,
-  counts: { targets: Number(process.env.DT ?? 975), unions: Number(process.env.DU ?? 300), cycles: Number(process.env.DC ?? 400), mixed: Number(process.env.DM ?? 300), "any-value": 20 },
+  counts: {
+    targets: Number(process.env.DT ?? 975),
+    unions: Number(process.env.DU ?? 300),
+    cycles: Number(process.env.DC ?? 400),
+    mixed: Number(process.env.DM ?? 300),
+    "any-value": 20,
+  },
   // lengths up to 50, the 26 of the issue's report among them
   chains: process.env.DCH === "0" ? [] : [1, 2, 5, 13, 21, 26, 50],
 };
@@ -70,7 +76,8 @@ function failures(): Failure[] {
       if (path === "tspc" && program.family === "any-value") {
         // tspc leaves arithmetic on `any` as tsc emits it: the Value refuses, naming the cause
         const threw = g.log.find((l) => l.startsWith("threw "));
-        if (!threw || !/No micrograd-ts transform rewrote this use\. Likely causes: under tspc, an operand typed `any`/.test(threw)) out.push({ program, path, detail: `expected the any-operand error, got ${JSON.stringify(g.log)}` });
+        if (!threw || !/No micrograd-ts transform rewrote this use\. Likely causes: under tspc, an operand typed `any`/.test(threw))
+          out.push({ program, path, detail: `expected the any-operand error, got ${JSON.stringify(g.log)}` });
         continue;
       }
       if (g.diagnostics.length) out.push({ program, path, detail: `diagnostics:\n${g.diagnostics.join("\n")}` });
@@ -84,7 +91,8 @@ function failures(): Failure[] {
   return out;
 }
 
-const show = (f: Failure) => `${f.program.id} (${f.program.family}; ${[...f.program.features].join(", ")}) on ${f.path}\n${f.detail}\n${f.program.modules.map((m) => `// ${m.name}.ts\n${m.ops}`).join("\n")}`;
+const show = (f: Failure) =>
+  `${f.program.id} (${f.program.family}; ${[...f.program.features].join(", ")}) on ${f.path}\n${f.detail}\n${f.program.modules.map((m) => `// ${m.name}.ts\n${m.ops}`).join("\n")}`;
 
 describe(`differential: ${PLAN.chains.length + Object.values(PLAN.counts).reduce((a, b) => a + b, 0)} generated programs (seed ${SEED}), every path logs what the method calls log`, () => {
   test("the oracle runs every program to the end, and the programs differ", () => {
@@ -112,8 +120,21 @@ describe(`differential: ${PLAN.chains.length + Object.values(PLAN.counts).reduce
     const features = new Set(programs.flatMap((p) => [...p.features]));
     const text = programs.map((p) => p.modules.map((m) => m.ops).join("\n")).join("\n");
     for (const wrapper of ["parens", "non-null", "as", "satisfies", "parens-as", "angle", "non-null-as"]) expect(features, wrapper).toContain(`wrapper-${wrapper}`);
-    for (const f of ["union-operand", "poly", "any-value", "any-number", "cycle", "imports-after-code", "cycle-bare-module", "key-template", "key-tagged-template", "target-accessor"]) expect(features, f).toContain(f);
+    for (const f of [
+      "union-operand",
+      "poly",
+      "any-value",
+      "any-number",
+      "cycle",
+      "imports-after-code",
+      "cycle-bare-module",
+      "key-template",
+      "key-tagged-template",
+      "target-accessor",
+    ])
+      expect(features, f).toContain(f);
     // union parameters, a type parameter without a constraint, an array of both, a mixed array mapped
-    for (const call of [/\bdbl\(/, /\baffine\(/, /\bsq\(/, /\btwice\(/, /\bhalves\(/, /\[leaf\(1\.5\), 2\]\.map\(\(x\) => x \* 2\)/, /as Value \| number\)/]) expect(text).toMatch(call);
+    for (const call of [/\bdbl\(/, /\baffine\(/, /\bsq\(/, /\btwice\(/, /\bhalves\(/, /\[leaf\(1\.5\), 2\]\.map\(\(x\) => x \* 2\)/, /as Value \| number\)/])
+      expect(text).toMatch(call);
   });
 });

@@ -58,7 +58,8 @@ function fencedBlocks(doc: string, markdown: string): Block[] {
     const [, indent, fence, info] = open as unknown as [string, string, string, string];
     const body: string[] = [];
     let j = i + 1;
-    for (; j < lines.length && !new RegExp(`^\\s*${fence[0]}{${fence.length},}\\s*$`).test(lines[j]!); j++) body.push(lines[j]!.startsWith(indent) ? lines[j]!.slice(indent.length) : lines[j]!.trimStart());
+    for (; j < lines.length && !new RegExp(`^\\s*${fence[0]}{${fence.length},}\\s*$`).test(lines[j]!); j++)
+      body.push(lines[j]!.startsWith(indent) ? lines[j]!.slice(indent.length) : lines[j]!.trimStart());
     const [lang = "", ...words] = info.trim().split(/\s+/);
     const attrs = new Map(words.map((w) => (w.includes("=") ? [w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)] : [w, ""]) as [string, string]));
     out.push({ doc, line: i + 1, lang, attrs, text: body.join("\n") });
@@ -89,7 +90,12 @@ function stripComment(line: string): string {
   return line;
 }
 
-const DOCS = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const DOCS = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 const BLOCKS = DOCS.flatMap((doc) => fencedBlocks(doc, readFileSync(join(ROOT, doc), "utf8")));
 const where = (b: Block) => `${b.doc}:${b.line}`;
 
@@ -100,8 +106,17 @@ describe("the documents' blocks follow the conventions", () => {
   });
   test("the versions that project commands install are the ones this repository tests with", () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
-    const specs = BLOCKS.filter((b) => SHELLS.has(b.lang) && b.attrs.has("project"))
-      .flatMap((b) => commands(b.text).filter((c) => /^npm (install|i)\b/.test(c)).flatMap((c) => c.split(/\s+/).slice(2).filter((w) => !w.startsWith("-") && !w.startsWith(".") && !w.startsWith("/")).map((w) => [where(b), w] as const)));
+    const specs = BLOCKS.filter((b) => SHELLS.has(b.lang) && b.attrs.has("project")).flatMap((b) =>
+      commands(b.text)
+        .filter((c) => /^npm (install|i)\b/.test(c))
+        .flatMap((c) =>
+          c
+            .split(/\s+/)
+            .slice(2)
+            .filter((w) => !w.startsWith("-") && !w.startsWith(".") && !w.startsWith("/"))
+            .map((w) => [where(b), w] as const),
+        ),
+    );
     expect(specs.length).toBeGreaterThan(5);
     const wrong = specs.filter(([, spec]) => {
       const at = spec.lastIndexOf("@");
@@ -127,7 +142,17 @@ let bin: string;
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, ...extra };
   for (const key of Object.keys(e)) if (key.startsWith("VITEST") || key === "NODE_OPTIONS" || key === "TEST" || key.startsWith("npm_")) delete e[key];
-  return { ...e, PATH: `${bin}:${process.env.PATH}`, npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...extra };
+  return {
+    ...e,
+    PATH: `${bin}:${process.env.PATH}`,
+    npm_config_prefer_offline: "true",
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+    npm_config_update_notifier: "false",
+    NO_COLOR: "1",
+    DENO_NO_UPDATE_CHECK: "1",
+    ...extra,
+  };
 }
 
 /** What a development server prints when it is up: its local address. */
@@ -218,25 +243,27 @@ BLOCKS.forEach((b, i) => {
 // Each sandbox installs and builds for tens of seconds, mostly waiting on npm and the tools: two
 // at a time.
 describe.concurrent("project commands, as written, in a fresh project per document", () => {
-  test.each([...sandboxes.keys()])("%s", { timeout: 1_800_000 }, (name) => inSlot(async () => {
-    const dir = join(root, name);
-    mkdirSync(dir);
-    let last = "";
-    let lastShell: Block | undefined;
-    for (const b of sandboxes.get(name)!) {
-      if (b.attrs.has("file")) {
-        const path = join(dir, b.attrs.get("file")!);
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, b.text + "\n");
-      } else if (b.lang === "text") {
-        expect(lastShell, `${where(b)}: an output block follows no shell block of this sandbox`).toBeDefined();
-        expect(last.trimEnd(), `${where(b)}: the output of the last command of ${where(lastShell!)}`).toBe(b.text.trimEnd());
-      } else {
-        for (const c of commands(b.text)) last = await shell(c, dir, b);
-        lastShell = b;
+  test.each([...sandboxes.keys()])("%s", { timeout: 1_800_000 }, (name) =>
+    inSlot(async () => {
+      const dir = join(root, name);
+      mkdirSync(dir);
+      let last = "";
+      let lastShell: Block | undefined;
+      for (const b of sandboxes.get(name)!) {
+        if (b.attrs.has("file")) {
+          const path = join(dir, b.attrs.get("file")!);
+          mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, b.text + "\n");
+        } else if (b.lang === "text") {
+          expect(lastShell, `${where(b)}: an output block follows no shell block of this sandbox`).toBeDefined();
+          expect(last.trimEnd(), `${where(b)}: the output of the last command of ${where(lastShell!)}`).toBe(b.text.trimEnd());
+        } else {
+          for (const c of commands(b.text)) last = await shell(c, dir, b);
+          lastShell = b;
+        }
       }
-    }
-  }));
+    }),
+  );
 });
 
 describe("repository commands, as written, in this repository", () => {
@@ -250,6 +277,7 @@ describe("repository commands, as written, in this repository", () => {
       }
     }
     const next = BLOCKS[BLOCKS.indexOf(block) + 1];
-    if (next?.doc === block.doc && next.lang === "text" && next.attrs.has("output")) expect(last.trimEnd(), `${where(next)}: the output of ${where(block)}`).toBe(next.text.trimEnd());
+    if (next?.doc === block.doc && next.lang === "text" && next.attrs.has("output"))
+      expect(last.trimEnd(), `${where(next)}: the output of ${where(block)}`).toBe(next.text.trimEnd());
   });
 });

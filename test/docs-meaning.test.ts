@@ -10,10 +10,19 @@ import { ROOT } from "./transformer-ts.helpers.ts";
 
 const HEADER = "| code | an operand is a Value";
 const read = (file: string) => readFileSync(join(ROOT, file), "utf8");
-const docs = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const docs = [
+  "README.md",
+  ...readdirSync(join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => `docs/${f}`),
+];
 
 /** GitHub's anchor of a heading. */
-const slug = (heading: string) => heading.toLowerCase().replace(/[^\w\- ]/g, "").replace(/ /g, "-");
+const slug = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\w\- ]/g, "")
+    .replace(/ /g, "-");
 const anchors = (text: string) => new Set([...text.matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]!)));
 
 describe("one table of what is rewritten, what dispatches, what stays as written", () => {
@@ -43,7 +52,9 @@ describe("one table of what is rewritten, what dispatches, what stays as written
     const tokens = [BINARY, COMPOUND, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY, LOOSE_EQUALITY].flatMap((t) => Object.keys(t));
     for (const token of tokens) {
       // a compound assignment may be named by its family ("and the other compound forms")
-      const named = firstColumn.includes(token) || (token.endsWith("=") && !["==", "!=", "<=", ">="].includes(token) && firstColumn.includes(token.slice(0, -1)) && /compound/.test(firstColumn));
+      const named =
+        firstColumn.includes(token) ||
+        (token.endsWith("=") && !["==", "!=", "<=", ">="].includes(token) && firstColumn.includes(token.slice(0, -1)) && /compound/.test(firstColumn));
       expect(named, token).toBe(true);
     }
   });

@@ -3,8 +3,8 @@
 // Node-only save module left out of the bundle.
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
-import { expect, test } from "vitest";
 import { build, type Rollup } from "vite";
+import { expect, test } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -15,9 +15,7 @@ test("a browser bundle of micrograd-ts has no Node modules and loads Graphviz la
     root,
     build: { write: false, minify: false, lib: { entry: "runtime/index.ts", formats: ["es"], fileName: "micrograd" } },
   });
-  const chunks = (Array.isArray(result) ? result : [result as Rollup.RollupOutput])
-    .flatMap((r) => r.output)
-    .filter((o): o is Rollup.OutputChunk => o.type === "chunk");
+  const chunks = (Array.isArray(result) ? result : [result as Rollup.RollupOutput]).flatMap((r) => r.output).filter((o): o is Rollup.OutputChunk => o.type === "chunk");
   const entry = chunks.find((c) => c.isEntry)!;
   expect(entry).toBeDefined();
   for (const chunk of chunks) {

@@ -81,10 +81,6 @@ for (const ext of ["svg", "dot", "png"]) console.log(await drawDot(L).save("cjs-
 });
 
 test("micrograd-ts/node loads from both module systems", () => {
-  expect(run("node-esm.mjs", `import { saveDrawing, svgToPng } from "micrograd-ts/node"; console.log(typeof saveDrawing, typeof svgToPng);`).trim()).toBe(
-    "function function",
-  );
-  expect(run("node-cjs.cjs", `const m = require("micrograd-ts/node"); console.log(typeof m.saveDrawing, typeof m.svgToPng);`).trim()).toBe(
-    "function function",
-  );
+  expect(run("node-esm.mjs", `import { saveDrawing, svgToPng } from "micrograd-ts/node"; console.log(typeof saveDrawing, typeof svgToPng);`).trim()).toBe("function function");
+  expect(run("node-cjs.cjs", `const m = require("micrograd-ts/node"); console.log(typeof m.saveDrawing, typeof m.svgToPng);`).trim()).toBe("function function");
 });

@@ -3,8 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { drawDot, Value } from "micrograd-ts";
 import { afterAll, describe, expect, test, vi } from "vitest";
-import { Value, drawDot } from "micrograd-ts";
 import { walkthrough } from "./draw.helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "micrograd-draw-"));
@@ -178,7 +178,7 @@ describe("the size of a PNG is bounded", () => {
 });
 
 describe("how save() finds the Node module", () => {
-  test("without a registered saver it imports node/ itself (the path `import { drawDot } from \"micrograd-ts\"` takes)", async () => {
+  test('without a registered saver it imports node/ itself (the path `import { drawDot } from "micrograd-ts"` takes)', async () => {
     const saved = registry[SAVER_KEY];
     delete registry[SAVER_KEY];
     try {

@@ -1,9 +1,9 @@
 // drawDot: the DOT text and the SVG of the walkthrough graph, escaping, determinism, options.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
 import { Resvg } from "@resvg/resvg-js";
-import { Value, drawDot, add, mul, tanh, pow, relu, exp, neg, div, sub, DEFAULT_MAX_NODES, DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE } from "micrograd-ts";
+import { add, DEFAULT_MAX_LABEL_LENGTH, DEFAULT_MAX_LAYOUT_SIZE, DEFAULT_MAX_NODES, div, drawDot, exp, mul, neg, pow, relu, sub, tanh, Value } from "micrograd-ts";
+import { describe, expect, test } from "vitest";
 import { walkthrough } from "./draw.helpers.js";
 import { UPDATE } from "./update.helpers.ts";
 
@@ -147,7 +147,12 @@ describe("what the records show", () => {
     const b = new Value(6.8813735870195432, { label: "b" });
     const n = add(mul(x1, w1), b);
     const o = tanh(n);
-    const ops = (root: Value) => [...drawDot(root).toDot().matchAll(/_op \[label="([^"]*)"\]/g)].map((m) => m[1]);
+    const ops = (root: Value) =>
+      [
+        ...drawDot(root)
+          .toDot()
+          .matchAll(/_op \[label="([^"]*)"\]/g),
+      ].map((m) => m[1]);
     expect(ops(o)).toEqual(["*", "+", "tanh"]);
     expect(ops(pow(x1, 2))).toEqual(["**2"]);
     expect(drawDot(pow(x1, 2)).valueCount).toBe(2); // x1 and the result: 2 is in the op's name
@@ -197,7 +202,7 @@ describe("escaping labels", () => {
     ["crlf\r\nnext", "CR LF", ["crlf", "next"]],
     ["a & b", "ampersand", ["a & b"]],
     ["&amp;", "an entity, as text", ["&amp;"]],
-    ["{a|b}<c>\"d\"\\e", "all of them at once", ['{a|b}<c>"d"\\e']],
+    ['{a|b}<c>"d"\\e', "all of them at once", ['{a|b}<c>"d"\\e']],
     ["x\\ny", "a backslash-n that is not a newline", ["x\\ny"]],
     ["\\N \\G \\l", "Graphviz's own escapes, as text", ["\\N \\G \\l"]],
     ['"] ; n0 -> n1 [label="', "DOT injection", ['"] ; n0 -> n1 [label="']],
@@ -314,7 +319,11 @@ describe("options and errors", () => {
     expect(drawDot(L, { rankdir: "LR" }).toDot()).toBe(drawDot(L).toDot());
     const tb = drawDot(L, { rankdir: "TB" });
     expect(tb.toDot()).toContain("  graph [rankdir=TB nslimit=2 nslimit1=2]\n");
-    const size = (svg: string) => svg.match(/<svg width="(\d+)pt" height="(\d+)pt"/)!.slice(1).map(Number);
+    const size = (svg: string) =>
+      svg
+        .match(/<svg width="(\d+)pt" height="(\d+)pt"/)!
+        .slice(1)
+        .map(Number);
     const [lrW = NaN, lrH = NaN] = size(await drawDot(L).toSvg());
     const [tbW = NaN, tbH = NaN] = size(await tb.toSvg());
     expect(lrW).toBeGreaterThan(lrH);
@@ -409,14 +418,21 @@ describe("options and errors", () => {
   });
 
   test("the layout size counts values, ops and one bend per column an edge skips", () => {
-    const size = (root: Value) => Number(/about ([\d,]+) nodes/.exec((() => {
-      try {
-        drawDot(root, { maxLayoutSize: 1 });
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return "";
-    })())![1]!.replaceAll(",", ""));
+    const size = (root: Value) =>
+      Number(
+        /about ([\d,]+) nodes/
+          .exec(
+            (() => {
+              try {
+                drawDot(root, { maxLayoutSize: 1 });
+              } catch (e) {
+                return (e as Error).message;
+              }
+              return "";
+            })(),
+          )![1]!
+          .replaceAll(",", ""),
+      );
     expect(size(walkthrough().L)).toBe(10); // 7 values, 3 ops, every edge to the next column
     // 0 + x * 0 + x * 1: 8 values, 4 ops. Leaves sit just before their first use; x * 1 is made
     // in column 2 (as early as it can be) and used in the op of column 5: 2 bends.

@@ -4,7 +4,7 @@
 //
 //   node --expose-gc --import tsx test/engine-memory.worker.ts last|every|chain
 
-import { MLP, Value, add, countNodes, makeMoons, mul, random, relu, sumOf } from "../runtime/index.ts";
+import { add, countNodes, MLP, makeMoons, mul, random, relu, sumOf, Value } from "../runtime/index.ts";
 
 const scenario = process.argv[2]!;
 const gc = (globalThis as { gc?: () => void }).gc!;

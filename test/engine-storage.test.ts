@@ -2,29 +2,13 @@
 // handles, epochs that end at backward(), nodes reused across epochs copied out of their epoch,
 // identity of Values, copies of a Value, two copies of the package, size limits.
 
-import { describe, expect, it, vi } from "vitest";
-import fc from "fast-check";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  IDENTITY_LIMIT,
-  Value,
-  add,
-  countNodes,
-  dot,
-  drawDot,
-  findNonFinite,
-  isForeignValue,
-  isValue,
-  log,
-  mul,
-  opMul,
-  sumOf,
-  tanh,
-  topologicalOrder,
-} from "micrograd-ts";
+import fc from "fast-check";
+import { add, countNodes, dot, drawDot, findNonFinite, IDENTITY_LIMIT, isForeignValue, isValue, log, mul, opMul, sumOf, tanh, topologicalOrder, Value } from "micrograd-ts";
+import { describe, expect, it, vi } from "vitest";
 
 // ---------------------------------------------------------------------------------------------
 // A reference: micrograd's engine as plain objects (a closure per node, depth-first order), with
@@ -60,16 +44,25 @@ const refOps = {
   mul: (a: Ref, b: Ref) => new Ref(a.data * b.data, [a, b], (o) => ((a.grad += b.data * o.grad), (b.grad += a.data * o.grad))),
   // fused nodes are one node: no intermediate nodes that keep gradients between backward() calls
   dot: (ws: Ref[], xs: Ref[], b: Ref) =>
-    new Ref(ws.reduce((acc, w, i) => acc + w.data * xs[i]!.data, b.data), [...ws, ...xs, b], (o) => {
-      for (let i = ws.length - 1; i >= 0; i--) {
-        if (i === 0) b.grad += o.grad;
-        ws[i]!.grad += xs[i]!.data * o.grad;
-        xs[i]!.grad += ws[i]!.data * o.grad;
-      }
-    }),
-  sum: (vs: Ref[]) => new Ref(vs.reduce((acc, v) => acc + v.data, 0), vs, (o) => {
-    for (const v of vs) v.grad += o.grad;
-  }),
+    new Ref(
+      ws.reduce((acc, w, i) => acc + w.data * xs[i]!.data, b.data),
+      [...ws, ...xs, b],
+      (o) => {
+        for (let i = ws.length - 1; i >= 0; i--) {
+          if (i === 0) b.grad += o.grad;
+          ws[i]!.grad += xs[i]!.data * o.grad;
+          xs[i]!.grad += ws[i]!.data * o.grad;
+        }
+      },
+    ),
+  sum: (vs: Ref[]) =>
+    new Ref(
+      vs.reduce((acc, v) => acc + v.data, 0),
+      vs,
+      (o) => {
+        for (const v of vs) v.grad += o.grad;
+      },
+    ),
   tanh: (a: Ref) => {
     const e = Math.exp(2 * a.data);
     return new Ref(e === Infinity ? 1 : (e - 1) / (e + 1), [a], (o) => (a.grad += (1 - o.data * o.data) * o.grad));
@@ -271,7 +264,9 @@ describe("a copy of a Value exposes no other node's numbers (issue 12, item 7)",
 
   it("structuredClone throws an error that says why and what to clone instead", () => {
     const v = mul(new Value(2), 3);
-    expect(() => structuredClone(v)).toThrow(/a micrograd-ts Value cannot be cloned: it is a node of a computation graph; structuredClone\(v\.toJSON\(\)\) gives \{ data, grad, label, op \}/);
+    expect(() => structuredClone(v)).toThrow(
+      /a micrograd-ts Value cannot be cloned: it is a node of a computation graph; structuredClone\(v\.toJSON\(\)\) gives \{ data, grad, label, op \}/,
+    );
     expect(() => structuredClone([new Value(1)])).toThrow(/cannot be cloned/);
     expect(structuredClone(v.toJSON())).toEqual({ data: 6, grad: 0, op: "*" });
   });
@@ -317,7 +312,9 @@ describe("sizes", () => {
     let y: Value = x;
     for (let i = 0; i < 999; i++) y = add(y, x);
     expect(() => topologicalOrder(y, { maxNodes: 100 })).toThrow(
-      new RangeError("topologicalOrder: the graph has 1,000 nodes, more than 100: too many for one array. backward() needs no order and works at any size; pass { maxNodes } to allow more."),
+      new RangeError(
+        "topologicalOrder: the graph has 1,000 nodes, more than 100: too many for one array. backward() needs no order and works at any size; pass { maxNodes } to allow more.",
+      ),
     );
     expect(topologicalOrder(y)).toHaveLength(1000);
     expect(() => drawDot(y, { maxNodes: 10 })).toThrow(RangeError);
@@ -347,7 +344,10 @@ describe("memory held is what the user keeps (fresh process, GC forced)", () => 
   const worker = fileURLToPath(new URL("./engine-memory.worker.ts", import.meta.url));
   const measure = (scenario: string) =>
     JSON.parse(
-      execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", worker, scenario], { cwd: fileURLToPath(new URL("..", import.meta.url)), encoding: "utf8" }).trim().split("\n").pop()!,
+      execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", worker, scenario], { cwd: fileURLToPath(new URL("..", import.meta.url)), encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .pop()!,
     ) as { perStep: number; kept: number; steps: number; keptNodes: number[]; stepNodes: number };
 
   it("keeping the last step's loss keeps one step", () => {

@@ -1,7 +1,7 @@
+import fc from "fast-check";
+import { add, div, dot, drawDot, exp, gradcheck, log, mul, neg, pow, relu, sigmoid, sub, sum, sumOf, tanh, topologicalOrder, Value } from "micrograd-ts";
 import { describe, expect, it } from "vitest";
 import { walkthrough } from "./draw.helpers.ts";
-import fc from "fast-check";
-import { Value, add, sub, mul, div, neg, pow, exp, log, tanh, relu, sigmoid, gradcheck, topologicalOrder, dot, sumOf, sum, drawDot } from "micrograd-ts";
 
 describe("the walkthrough expression (docs/reference-figures.md: labels a..L)", () => {
   const build = walkthrough;
@@ -10,7 +10,13 @@ describe("the walkthrough expression (docs/reference-figures.md: labels a..L)", 
     const g = build();
     g.L.backward();
     const want: Record<string, [number, number]> = {
-      a: [2, 6], b: [-3, -4], c: [10, -2], e: [-6, -2], d: [4, -2], f: [-2, 4], L: [-8, 1],
+      a: [2, 6],
+      b: [-3, -4],
+      c: [10, -2],
+      e: [-6, -2],
+      d: [4, -2],
+      f: [-2, 4],
+      L: [-8, 1],
     };
     for (const [name, [data, grad]] of Object.entries(want)) {
       const v = g[name as keyof typeof g];
@@ -33,7 +39,10 @@ describe("the walkthrough expression (docs/reference-figures.md: labels a..L)", 
   it("numerical check of dL/df and the nudge step", () => {
     const L = (df = 0) => {
       const { L } = ((h) => {
-        const a = new Value(2.0), b = new Value(-3.0), c = new Value(10.0), f = new Value(-2.0 + h);
+        const a = new Value(2.0),
+          b = new Value(-3.0),
+          c = new Value(10.0),
+          f = new Value(-2.0 + h);
         return { L: a.mul(b).add(c).mul(f) };
       })(df);
       return L.data;
@@ -70,15 +79,18 @@ describe("the walkthrough expression (docs/reference-figures.md: labels a..L)", 
 describe("the neuron (docs/reference-figures.md)", () => {
   function inputs() {
     return {
-      x1: new Value(2.0, { label: "x1" }), x2: new Value(0.0, { label: "x2" }),
-      w1: new Value(-3.0, { label: "w1" }), w2: new Value(1.0, { label: "w2" }),
+      x1: new Value(2.0, { label: "x1" }),
+      x2: new Value(0.0, { label: "x2" }),
+      w1: new Value(-3.0, { label: "w1" }),
+      w2: new Value(1.0, { label: "w2" }),
       b: new Value(6.8813735870195432, { label: "b" }),
     };
   }
 
   it("tanh gives the lecture's o and, by the chain rule by hand, its grads", () => {
     const { x1, x2, w1, w2, b } = inputs();
-    const x1w1 = x1.mul(w1), x2w2 = x2.mul(w2);
+    const x1w1 = x1.mul(w1),
+      x2w2 = x2.mul(w2);
     const x1w1x2w2 = x1w1.add(x2w2);
     const n = x1w1x2w2.add(b);
     const o = n.tanh();
@@ -87,10 +99,14 @@ describe("the neuron (docs/reference-figures.md)", () => {
     expect(o.data).not.toBe(Math.tanh(n.data)); // C's/JS's tanh: …477
     // by hand, as the lecture does: do/dn = 1 - o**2, which it rounds to 0.5
     n.grad = 0.5;
-    x1w1x2w2.grad = n.grad; b.grad = n.grad;
-    x1w1.grad = x1w1x2w2.grad; x2w2.grad = x1w1x2w2.grad;
-    x1.grad = w1.data * x1w1.grad; w1.grad = x1.data * x1w1.grad;
-    x2.grad = w2.data * x2w2.grad; w2.grad = x2.data * x2w2.grad;
+    x1w1x2w2.grad = n.grad;
+    b.grad = n.grad;
+    x1w1.grad = x1w1x2w2.grad;
+    x2w2.grad = x1w1x2w2.grad;
+    x1.grad = w1.data * x1w1.grad;
+    w1.grad = x1.data * x1w1.grad;
+    x2.grad = w2.data * x2w2.grad;
+    w2.grad = x2.data * x2w2.grad;
     expect([n.grad, b.grad, x1w1.grad, x2w2.grad, x1.grad, w1.grad, x2.grad, w2.grad]).toEqual([0.5, 0.5, 0.5, 0.5, -1.5, 1.0, 0.5, 0.0]);
   });
 
@@ -133,13 +149,15 @@ describe("reuse and accumulation (docs/reference-figures.md)", () => {
     expect(b.grad).toBe(2);
   });
   it("f = (a*b) * (a+b)", () => {
-    const a = new Value(-2.0), b = new Value(3.0);
+    const a = new Value(-2.0),
+      b = new Value(3.0);
     const f = a.mul(b).mul(a.add(b));
     f.backward();
     expect([f.data, a.grad, b.grad]).toEqual([-6, -3, -8]);
   });
   it("backward twice accumulates, as in Python", () => {
-    const a = new Value(2.0), b = new Value(3.0);
+    const a = new Value(2.0),
+      b = new Value(3.0);
     const c = a.mul(b);
     c.backward();
     expect(a.grad).toBe(3);
@@ -262,8 +280,10 @@ describe("deep graphs", () => {
   });
 
   it("topological order is deterministic and children-first", () => {
-    const a = new Value(1), b = new Value(2);
-    const c = a.mul(b), d = c.add(a);
+    const a = new Value(1),
+      b = new Value(2);
+    const c = a.mul(b),
+      d = c.add(a);
     const order = topologicalOrder(d);
     expect(order).toEqual([a, b, c, d]);
     expect(topologicalOrder(d)).toEqual(order);
@@ -273,10 +293,13 @@ describe("deep graphs", () => {
 describe("_backward(): one node's local derivative, as the lecture calls it by hand", () => {
   it("the neuron, node by node in reverse topological order, gives backward()'s grads", () => {
     const build = () => {
-      const x1 = new Value(2.0, { label: "x1" }), x2 = new Value(0.0, { label: "x2" });
-      const w1 = new Value(-3.0, { label: "w1" }), w2 = new Value(1.0, { label: "w2" });
+      const x1 = new Value(2.0, { label: "x1" }),
+        x2 = new Value(0.0, { label: "x2" });
+      const w1 = new Value(-3.0, { label: "w1" }),
+        w2 = new Value(1.0, { label: "w2" });
       const b = new Value(6.8813735870195432, { label: "b" });
-      const x1w1 = x1.mul(w1), x2w2 = x2.mul(w2);
+      const x1w1 = x1.mul(w1),
+        x2w2 = x2.mul(w2);
       const x1w1x2w2 = x1w1.add(x2w2);
       const n = x1w1x2w2.add(b);
       const o = n.tanh();
@@ -300,12 +323,14 @@ describe("_backward(): one node's local derivative, as the lecture calls it by h
   });
 
   it("walking topologicalOrder(root) in reverse with _backward() is backward()", () => {
-    const a = new Value(-4.0), b = new Value(2.0);
+    const a = new Value(-4.0),
+      b = new Value(2.0);
     const f = (x: Value, y: Value) => x.mul(y).add(y.pow(3)).add(x.sub(y).relu()).div(x.exp().add(2)).tanh();
     const L = f(a, b);
     L.grad = 1;
     for (const v of topologicalOrder(L).reverse()) v._backward();
-    const a2 = new Value(-4.0), b2 = new Value(2.0);
+    const a2 = new Value(-4.0),
+      b2 = new Value(2.0);
     f(a2, b2).backward();
     expect([a.grad, b.grad]).toEqual([a2.grad, b2.grad]);
     expect(a.grad).not.toBe(0);

@@ -1,5 +1,5 @@
+import { add, findNonFinite, log, mul, pow, Value } from "micrograd-ts";
 import { describe, expect, it } from "vitest";
-import { Value, add, findNonFinite, log, mul, pow } from "micrograd-ts";
 
 describe("bad input", () => {
   it("new Value with a non-number names the argument", () => {

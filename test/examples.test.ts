@@ -4,7 +4,7 @@
 // are asserted by name as well.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -78,7 +78,15 @@ describe("the figures of docs/reference-figures.md that the examples print", () 
   });
   it("backward: every grad of the walkthrough", () => {
     const text = expected("backward");
-    for (const [label, data, grad] of [["a", "2.0", "6.0"], ["b", "-3.0", "-4.0"], ["c", "10.0", "-2.0"], ["e", "-6.0", "-2.0"], ["d", "4.0", "-2.0"], ["f", "-2.0", "4.0"], ["L", "-8.0", "1.0"]]) {
+    for (const [label, data, grad] of [
+      ["a", "2.0", "6.0"],
+      ["b", "-3.0", "-4.0"],
+      ["c", "10.0", "-2.0"],
+      ["e", "-6.0", "-2.0"],
+      ["d", "4.0", "-2.0"],
+      ["f", "-2.0", "4.0"],
+      ["L", "-8.0", "1.0"],
+    ]) {
       expect(text).toContain(`${label} Value(data=${data}, grad=${grad})\n`);
     }
     expect(text).toContain("backward() equals the grads by hand: True");
@@ -94,8 +102,12 @@ describe("the figures of docs/reference-figures.md that the examples print", () 
     const lines = expected("moons").trimEnd().split("\n");
     expect(lines).toHaveLength(100);
     const notebook: [number, number, string][] = [
-      [0, 0.8958441028683222, "50.0"], [1, 1.7235905336972022, "81.0"], [2, 0.7429006313851131, "77.0"],
-      [10, 0.24507023853658053, "91.0"], [40, 0.06016009895234464, "100.0"], [99, 0.010978370135492717, "100.0"],
+      [0, 0.8958441028683222, "50.0"],
+      [1, 1.7235905336972022, "81.0"],
+      [2, 0.7429006313851131, "77.0"],
+      [10, 0.24507023853658053, "91.0"],
+      [40, 0.06016009895234464, "100.0"],
+      [99, 0.010978370135492717, "100.0"],
     ];
     for (const [k, loss, acc] of notebook) {
       const m = /^step (\d+) loss ([-\d.e]+), accuracy ([\d.]+)%$/.exec(lines[k]!);
@@ -108,8 +120,15 @@ describe("the figures of docs/reference-figures.md that the examples print", () 
   it("the pictures were written", () => {
     const pictures = readdirSync(join(ROOT, OUT, "pictures")).sort();
     expect(pictures).toEqual([
-      "backward-L.svg", "manual-1-L.svg", "manual-2-d-f.svg", "manual-3-c-e.svg", "manual-4-a-b.svg",
-      "neuron-exp.svg", "neuron-tanh.svg", "walkthrough-L.svg", "walkthrough-d.svg",
+      "backward-L.svg",
+      "manual-1-L.svg",
+      "manual-2-d-f.svg",
+      "manual-3-c-e.svg",
+      "manual-4-a-b.svg",
+      "neuron-exp.svg",
+      "neuron-tanh.svg",
+      "walkthrough-L.svg",
+      "walkthrough-d.svg",
     ]);
     const svg = readFileSync(join(ROOT, OUT, "pictures", "backward-L.svg"), "utf8");
     expect(svg).toContain("grad 6.0000");
@@ -123,7 +142,12 @@ describe("npm run demo", () => {
     expect(text).toContain("dL/df numerically 3.9999999999995595");
     expect(text).toContain("step 0 loss 0.8958441028683222, accuracy 50.0%");
     expect(text).toContain("step 99 loss 0.010978370135492717, accuracy 100.0%");
-    const files = text.split("=== Files ===")[1]!.trim().split("\n").slice(1).map((l) => l.trim());
+    const files = text
+      .split("=== Files ===")[1]!
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.trim());
     expect(files.map((f) => f.split("/").pop())).toEqual(["moons-training.txt", "moons-decision-boundary.svg", "moons-decision-boundary.png"]);
     for (const f of files) {
       expect(f.startsWith(join(ROOT, OUT, "pictures")), f).toBe(true); // where MICROGRAD_OUT says

@@ -12,7 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { locationToPosition, positionToLocation, type Location } from "./fixtures/editor/tsserver.ts";
+import { type Location, locationToPosition, positionToLocation } from "./fixtures/editor/tsserver.ts";
 import { compilerOptions, Editor } from "./fixtures/editor/typing.ts";
 
 const ops = `import { Value } from "micrograd-ts";
@@ -72,7 +72,12 @@ const roles: { role: string; ops: number; calls: number; callsQuickInfo?: number
 ];
 
 type Loc = { file: string; start: Location; end: Location };
-const texts = () => new Map([[editor.path("ops.ts"), ops], [editor.path("plain/calls.ts"), calls], [editor.path("plain/ops.ts"), ops]]);
+const texts = () =>
+  new Map([
+    [editor.path("ops.ts"), ops],
+    [editor.path("plain/calls.ts"), calls],
+    [editor.path("plain/ops.ts"), ops],
+  ]);
 /** A span as what it covers: the file (ours or another), the line and the text. */
 function spanOf(file: string, start: Location, end: Location): string {
   const text = texts().get(file);
@@ -120,10 +125,12 @@ const features: Record<string, (file: string, pos: number, text: string) => Prom
         );
   },
   refactors: async (file, pos, text) => {
-    const r = await editor.server.request<{ name: string; actions: { name: string; notApplicableReason?: string }[] }[]>("getApplicableRefactors", {
-      file,
-      ...positionToLocation(text, pos),
-    }).catch(none);
+    const r = await editor.server
+      .request<{ name: string; actions: { name: string; notApplicableReason?: string }[] }[]>("getApplicableRefactors", {
+        file,
+        ...positionToLocation(text, pos),
+      })
+      .catch(none);
     return typeof r === "string" ? r : r.flatMap((x) => x.actions.filter((a) => !a.notApplicableReason).map((a) => `${x.name}/${a.name}`)).sort();
   },
 };
@@ -174,7 +181,14 @@ describe("features over a whole file", () => {
     const fixes = async (file: string, text: string) => {
       const start = positionToLocation(text, find(text, "backwrd"));
       const end = positionToLocation(text, find(text, "backwrd") + 7);
-      const r = await editor.server.request("getCodeFixes", { file, startLine: start.line, startOffset: start.offset, endLine: end.line, endOffset: end.offset, errorCodes: [2551] });
+      const r = await editor.server.request("getCodeFixes", {
+        file,
+        startLine: start.line,
+        startOffset: start.offset,
+        endLine: end.line,
+        endOffset: end.offset,
+        errorCodes: [2551],
+      });
       return r.map((f: { fixName: string; changes: { fileName: string; textChanges: { start: Location; end: Location; newText: string }[] }[] }) => ({
         fix: f.fixName,
         changes: f.changes.flatMap((c) => c.textChanges.map((t) => `${spanOf(c.fileName, t.start, t.end)} -> ${t.newText}`)),

@@ -6,11 +6,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Random } from "micrograd-ts";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { createMicrogradService, rewriteOf } from "../transformer/language-service/service.ts";
 import { rewriteProgram } from "../transformer/ts/program.ts";
-import { Random } from "micrograd-ts";
 
 // The sources type `ts` as `import type * as TS` (with a `default`), the default import has none.
 const typescript = ts as unknown as Parameters<typeof createMicrogradService>[0];
@@ -108,7 +108,7 @@ describe("the editor's rewrite is the build's", () => {
   it("after each of a sequence of random edits", () => {
     const random = new Random(8);
     const int = (lo: number, hi: number) => lo + Math.floor(random.random() * (hi - lo));
-    const pick = <T,>(xs: readonly T[]): T => xs[int(0, xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length)]!;
     const operators = [" * ", " + ", " - ", " / ", " ** ", " % ", " < "];
     /** Edits as typing makes them: mostly well-formed, sometimes not (then only the editor carries on). */
     const edit = (text: string): string => {

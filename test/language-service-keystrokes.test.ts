@@ -30,12 +30,12 @@ for (let k = 0; k < 10; k++) {
 const CLOSERS: Record<string, string> = { "(": ")", "[": "]", "{": "}", '"': '"' };
 
 /** The keystrokes that type `text` with auto-closed brackets: each an insertion at the cursor (or a move over a closer, no edit). */
-export function keystrokes(text: string): { at: number; insert: string }[] {
+function keystrokes(text: string): { at: number; insert: string }[] {
   const out: { at: number; insert: string }[] = [];
   let typed = ""; // the text before the cursor
   let suffix = ""; // what the editor inserted after the cursor (closers, line breaks before them)
   for (const c of text) {
-    if (suffix.startsWith(c) && (")]}\"\n".includes(c))) {
+    if (suffix.startsWith(c) && ')]}"\n'.includes(c)) {
       // Typed over the closer the editor had inserted.
       typed += c;
       suffix = suffix.slice(1);

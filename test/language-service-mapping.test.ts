@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PositionMap } from "../transformer/core/position-map.ts";
-import { applyEdits, normalizeEdits, toOriginal, toRewritten, type TextEdit } from "../transformer/core/positions.ts";
+import { applyEdits, normalizeEdits, type TextEdit, toOriginal, toRewritten } from "../transformer/core/positions.ts";
 
 const text = "const e = a * b + c; const L = (d * f) ** 2;\nconst g = -a;\n";
 

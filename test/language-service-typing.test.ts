@@ -60,7 +60,19 @@ describe("2. a type change two modules away", () => {
     expect((await editor.diagnostics("chain/c.ts")).map((d) => d.code)).toEqual([2339]);
     editor.set("chain/a.ts", value);
     expect(await editor.diagnostics("chain/c.ts")).toEqual([]);
-    expect(rows(tspcDiagnostics(editor.dir, new Map([["a.ts", value], ["b.ts", editor.text("chain/b.ts")], ["c.ts", editor.text("chain/c.ts")]]), "c.ts"))).toEqual([]);
+    expect(
+      rows(
+        tspcDiagnostics(
+          editor.dir,
+          new Map([
+            ["a.ts", value],
+            ["b.ts", editor.text("chain/b.ts")],
+            ["c.ts", editor.text("chain/c.ts")],
+          ]),
+          "c.ts",
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -159,10 +171,9 @@ describe("6. removing the last import", () => {
     editor.open("item6.ts", text);
     const list = await editor.diagnostics("item6.ts");
     expect(list.map((d) => d.code)).toEqual([]);
-    const fixes = await editor.server.request<Array<{ fixName: string; changes: Array<{ textChanges: Array<{ start: { line: number; offset: number }; end: { line: number; offset: number }; newText: string }> }> }>>(
-      "getCodeFixes",
-      { file: editor.path("item6.ts"), startLine: 2, startOffset: 10, endLine: 2, endOffset: 14, errorCodes: [6133] },
-    );
+    const fixes = await editor.server.request<
+      Array<{ fixName: string; changes: Array<{ textChanges: Array<{ start: { line: number; offset: number }; end: { line: number; offset: number }; newText: string }> }> }>
+    >("getCodeFixes", { file: editor.path("item6.ts"), startLine: 2, startOffset: 10, endLine: 2, endOffset: 14, errorCodes: [6133] });
     const remove = fixes.find((f) => f.fixName === "unusedIdentifier");
     expect(remove).toBeDefined();
     const change = remove!.changes[0]!.textChanges[0]!;

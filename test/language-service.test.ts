@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { installPlugin, locate, locationToPosition, positionToLocation, slice, TsServer, type Location } from "./fixtures/editor/tsserver.js";
+import { installPlugin, type Location, locate, locationToPosition, positionToLocation, slice, TsServer } from "./fixtures/editor/tsserver.js";
 
 const project = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "editor", "project");
 const file = (name: string) => join(project, name);
@@ -74,8 +74,7 @@ interface QuickInfo {
   end: Location;
 }
 
-const quickInfo = (name: string, needle: string, delta = 0, nth = 0) =>
-  server.request<QuickInfo>("quickinfo", { file: file(name), ...locate(source(name), needle, delta, nth) });
+const quickInfo = (name: string, needle: string, delta = 0, nth = 0) => server.request<QuickInfo>("quickinfo", { file: file(name), ...locate(source(name), needle, delta, nth) });
 
 describe("quick info", () => {
   it("calls the operand of an operator what it is", async () => {
@@ -149,10 +148,12 @@ describe("navigation", () => {
 
   it("renames an identifier used inside rewritten expressions, with edits on the original text", async () => {
     const text = source("values.ts");
-    const body = await server.request<{ info: { canRename: boolean }; locs: Array<{ file: string; locs: Array<{ start: Location; end: Location }> }> }>(
-      "rename",
-      { file: file("values.ts"), ...locate(text, "b / 3"), findInStrings: false, findInComments: false },
-    );
+    const body = await server.request<{ info: { canRename: boolean }; locs: Array<{ file: string; locs: Array<{ start: Location; end: Location }> }> }>("rename", {
+      file: file("values.ts"),
+      ...locate(text, "b / 3"),
+      findInStrings: false,
+      findInComments: false,
+    });
     expect(body.info.canRename).toBe(true);
     expect(body.locs).toHaveLength(1);
     const locs = body.locs[0]!.locs;
@@ -187,9 +188,7 @@ describe("navigation", () => {
 
 /** Applies protocol edits (line/offset coordinates of `text`) to `text`. */
 function applyCodeEdits(text: string, edits: Array<{ start: Location; end: Location; newText: string }>): string {
-  const positioned = edits
-    .map((e) => ({ start: locationToPosition(text, e.start), end: locationToPosition(text, e.end), newText: e.newText }))
-    .sort((x, y) => y.start - x.start);
+  const positioned = edits.map((e) => ({ start: locationToPosition(text, e.start), end: locationToPosition(text, e.end), newText: e.newText })).sort((x, y) => y.start - x.start);
   let out = text;
   for (const e of positioned) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
   return out;
@@ -254,10 +253,9 @@ describe("features that edit text act on the original text", () => {
 
   it("organises imports without the rewrite's import", async () => {
     const text = source("format.ts");
-    const changes = await server.request<Array<{ fileName: string; textChanges: Array<{ start: Location; end: Location; newText: string }> }>>(
-      "organizeImports",
-      { scope: { type: "file", args: { file: file("format.ts") } } },
-    );
+    const changes = await server.request<Array<{ fileName: string; textChanges: Array<{ start: Location; end: Location; newText: string }> }>>("organizeImports", {
+      scope: { type: "file", args: { file: file("format.ts") } },
+    });
     expect(changes).toHaveLength(1);
     const organised = applyCodeEdits(text, changes[0]!.textChanges);
     expect(organised.split("\n")[0]).toBe('import { Value, relu } from "micrograd-ts";');
@@ -269,10 +267,14 @@ describe("features that edit text act on the original text", () => {
     const diags = await diagnostics("format.ts");
     expect(diags.map((d) => [d.code, d.line, d.text])).toEqual([[2551, 6, "backwrd"]]);
     const at = locate(text, "backwrd");
-    const fixes = await server.request<Array<{ fixName: string; changes: Array<{ textChanges: Array<{ start: Location; end: Location; newText: string }> }> }>>(
-      "getCodeFixes",
-      { file: file("format.ts"), startLine: at.line, startOffset: at.offset, endLine: at.line, endOffset: at.offset + 7, errorCodes: [2551] },
-    );
+    const fixes = await server.request<Array<{ fixName: string; changes: Array<{ textChanges: Array<{ start: Location; end: Location; newText: string }> }> }>>("getCodeFixes", {
+      file: file("format.ts"),
+      startLine: at.line,
+      startOffset: at.offset,
+      endLine: at.line,
+      endOffset: at.offset + 7,
+      errorCodes: [2551],
+    });
     const spelling = fixes.find((f) => f.fixName === "spelling");
     expect(spelling).toBeDefined();
     expect(applyCodeEdits(text, spelling!.changes[0]!.textChanges)).toBe(text.replace("c.backwrd()", "c.backward()"));
@@ -341,10 +343,11 @@ describe("edits in one module re-check the modules that import it", () => {
 describe("highlights and semantic colours", () => {
   it("highlights an identifier's uses inside rewritten expressions", async () => {
     const text = source("values.ts");
-    const body = await server.request<Array<{ file: string; highlightSpans: Array<{ start: Location; end: Location; kind: string }> }>>(
-      "documentHighlights",
-      { file: file("values.ts"), ...locate(text, "let h", 4), filesToSearch: [file("values.ts")] },
-    );
+    const body = await server.request<Array<{ file: string; highlightSpans: Array<{ start: Location; end: Location; kind: string }> }>>("documentHighlights", {
+      file: file("values.ts"),
+      ...locate(text, "let h", 4),
+      filesToSearch: [file("values.ts")],
+    });
     const spans = body.flatMap((f) => f.highlightSpans.map((s) => `${s.start.line}:${slice(text, s.start, s.end)}:${s.kind}`));
     expect(spans).toEqual(["18:h:writtenReference", "19:h:writtenReference", "20:h:writtenReference", "29:h:writtenReference"]);
   });

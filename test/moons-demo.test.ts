@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { pyRepr } from "micrograd-ts";
+import { describe, expect, it } from "vitest";
 import { moonsDemo } from "../examples/moons.ts";
 
 // micrograd's demo.ipynb (docs/reference-figures.md): step, loss, printed accuracy.

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { Layer, MLP, Neuron, Random, Value, add, lecture, makeMoons, mul, random, relu, sum } from "micrograd-ts";
 import { inspect } from "node:util";
+import { add, Layer, lecture, MLP, makeMoons, mul, Neuron, Random, random, relu, sum, Value } from "micrograd-ts";
+import { describe, expect, it } from "vitest";
 
 describe("micrograd's nn with seed(1337) (docs/reference-figures.md)", () => {
   it("Neuron(2): weights, ReLU output and weight grads", () => {
@@ -87,7 +87,9 @@ describe("modules", () => {
   it("the lecture's variant: tanh everywhere, bias drawn uniform", () => {
     random.seed(1337);
     const model = new MLP(3, [4, 4, 1], lecture);
-    expect(String(model)).toBe("MLP of [Layer of [TanhNeuron(3), TanhNeuron(3), TanhNeuron(3), TanhNeuron(3)], Layer of [TanhNeuron(4), TanhNeuron(4), TanhNeuron(4), TanhNeuron(4)], Layer of [TanhNeuron(4)]]");
+    expect(String(model)).toBe(
+      "MLP of [Layer of [TanhNeuron(3), TanhNeuron(3), TanhNeuron(3), TanhNeuron(3)], Layer of [TanhNeuron(4), TanhNeuron(4), TanhNeuron(4), TanhNeuron(4)], Layer of [TanhNeuron(4)]]",
+    );
     const ps = model.parameters();
     expect(ps.length).toBe(41);
     // draws: w0, w1, w2 then b of the first neuron

@@ -13,7 +13,9 @@ describe("a Value used as a number fails loudly", () => {
   it("arithmetic without the transform throws a TypeError with the setup advice", () => {
     expect(() => x * y).toThrow(TypeError);
     // what no transform rewrote: the likely causes (an operand typed any under tspc, a file no transform saw) and the fixes
-    expect(() => x * y).toThrow(/No micrograd-ts transform rewrote this use\. Likely causes: under tspc, an operand typed `any`.*"dispatchAny": true.*a file that no transform saw.*micrograd-ts\/babel.*a\.mul\(b\)\.add\(c\)/s);
+    expect(() => x * y).toThrow(
+      /No micrograd-ts transform rewrote this use\. Likely causes: under tspc, an operand typed `any`.*"dispatchAny": true.*a file that no transform saw.*micrograd-ts\/babel.*a\.mul\(b\)\.add\(c\)/s,
+    );
     expect(() => x + 1).toThrow(/label "a"/);
     expect(() => a.data + x).toThrow(TypeError);
     expect(() => x < y).toThrow(TypeError);
@@ -26,4 +28,3 @@ describe("a Value used as a number fails loudly", () => {
     expect(JSON.stringify(a)).toBe('{"data":2,"grad":0,"label":"a"}');
   });
 });
-

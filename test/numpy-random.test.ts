@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RandomState, numpyRandom } from "../runtime/python/numpy-random.js";
 import { crCos, crLog, crSin } from "../runtime/python/correctly-rounded.js";
+import { numpyRandom, RandomState } from "../runtime/python/numpy-random.js";
 
 describe("numpy's legacy RandomState (docs/reference-figures.md, seed 1337)", () => {
   it("random_sample x3", () => {
@@ -100,7 +100,11 @@ describe("correctly rounded log, sin, cos (what the C library returns, unlike Ma
     const r = new RandomState(3);
     for (let i = 0; i < 2000; i++) {
       const x = (r.randomSample() - 0.5) * 20;
-      for (const [cr, js] of [[crSin(x), Math.sin(x)], [crCos(x), Math.cos(x)], [crLog(Math.abs(x)), Math.log(Math.abs(x))]] as const) {
+      for (const [cr, js] of [
+        [crSin(x), Math.sin(x)],
+        [crCos(x), Math.cos(x)],
+        [crLog(Math.abs(x)), Math.log(Math.abs(x))],
+      ] as const) {
         expect(Math.abs(cr - js)).toBeLessThanOrEqual(Math.abs(js) * 2 ** -52);
       }
     }

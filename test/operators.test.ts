@@ -3,7 +3,22 @@
 import * as runtime from "micrograd-ts";
 import { describe, expect, test } from "vitest";
 import { MESSAGES } from "../runtime/messages.ts";
-import { BINARY, BINARY_OPERATORS, CHECK_HELPERS, COMPOUND, LOOSE_EQUALITY, makesValue, MESSAGE_CODES, NEVER_VALUE_BINARY, NEVER_VALUE_UNARY, type Operator, UNARY, UNARY_OPERATORS, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../transformer/operators.ts";
+import {
+  BINARY,
+  BINARY_OPERATORS,
+  CHECK_HELPERS,
+  COMPOUND,
+  LOOSE_EQUALITY,
+  MESSAGE_CODES,
+  makesValue,
+  NEVER_VALUE_BINARY,
+  NEVER_VALUE_UNARY,
+  type Operator,
+  UNARY,
+  UNARY_OPERATORS,
+  UNSUPPORTED_BINARY,
+  UNSUPPORTED_UNARY,
+} from "../transformer/operators.ts";
 
 const all: Operator[] = [...Object.values(BINARY_OPERATORS), ...Object.values(UNARY_OPERATORS)];
 
@@ -31,10 +46,18 @@ describe("the operator table", () => {
   });
 
   test("each unsupported operator carries its diagnostic: the code of its message and the runtime's words", () => {
-    expect(UNSUPPORTED_BINARY["%="]).toMatchObject({ code: 9001, kind: "assignment", message: "Operator %= is not defined on a Value (micrograd has no remainder): use a.data % b for a number." });
+    expect(UNSUPPORTED_BINARY["%="]).toMatchObject({
+      code: 9001,
+      kind: "assignment",
+      message: "Operator %= is not defined on a Value (micrograd has no remainder): use a.data % b for a number.",
+    });
     expect(UNSUPPORTED_BINARY["<="]).toMatchObject({ code: 9002, kind: "comparison", dispatch: "opLe", message: MESSAGES.comparison("<=") });
     expect(UNSUPPORTED_BINARY[">>>"]).toMatchObject({ code: 9003, dispatch: "opBitwise", passToken: true, message: MESSAGES.bitwise(">>>") });
-    expect(UNSUPPORTED_UNARY["++"]).toMatchObject({ code: 9005, kind: "update", message: "Operator ++ would change a Value in place: write a = a + 1 (a new node) or a.data += 1." });
+    expect(UNSUPPORTED_UNARY["++"]).toMatchObject({
+      code: 9005,
+      kind: "update",
+      message: "Operator ++ would change a Value in place: write a = a + 1 (a new node) or a.data += 1.",
+    });
     expect(UNSUPPORTED_UNARY["+"]).toMatchObject({ code: 9006, dispatch: "opPlus" });
     // the checker rejects `==` between a Value and a number (TS2367): only the untyped path wraps it
     expect(UNSUPPORTED_BINARY["=="]).toBeUndefined();

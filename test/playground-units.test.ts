@@ -2,14 +2,14 @@
 // Babel plugin, then imports as lookups), the backward replay, the Python comparison and the
 // link encoding. test/playground.test.ts drives the built page in Chromium.
 
-import { describe, expect, it } from "vitest";
 import * as runtime from "micrograd-ts";
-import { compile, CompileError, DONE_PARAM, MODULES_PARAM } from "../playground/src/compile.ts";
+import { describe, expect, it } from "vitest";
 import { replayBackward } from "../playground/src/backward-steps.ts";
 import { compareOutputs } from "../playground/src/compare.ts";
-import { fromHash, toHash } from "../playground/src/share.ts";
+import { CompileError, compile, DONE_PARAM, MODULES_PARAM } from "../playground/src/compile.ts";
 import { plotsModule } from "../playground/src/plots.ts";
 import type { Boundary } from "../playground/src/protocol.ts";
+import { fromHash, toHash } from "../playground/src/share.ts";
 
 const MODULES = { "micrograd-ts": Object.keys(runtime), playground: ["plotStep", "plotBoundary"] };
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
@@ -42,7 +42,14 @@ function compileError(source: string): CompileError {
 describe("compile: the package's Babel plugin, then imports as lookups", () => {
   it("operators on Values run as the engine's ops, and the top-level variables come back in order", async () => {
     const { vars, printed } = await run(
-      ['import { Value, print, type Operand } from "micrograd-ts";', "const a = new Value(2.0, { label: 'a' });", "const n: number = 3 * 4;", "const L = a * a + n;", "L.backward();", "print(L, a.grad);"].join("\n"),
+      [
+        'import { Value, print, type Operand } from "micrograd-ts";',
+        "const a = new Value(2.0, { label: 'a' });",
+        "const n: number = 3 * 4;",
+        "const L = a * a + n;",
+        "L.backward();",
+        "print(L, a.grad);",
+      ].join("\n"),
     );
     expect(printed).toEqual(["Value(data=16.0, grad=1.0) 4"]);
     expect([...vars.keys()]).toEqual(["a", "n", "L"]);
@@ -53,7 +60,9 @@ describe("compile: the package's Babel plugin, then imports as lookups", () => {
 
   it("emits the calls the Babel plugin emits (the package's own transform)", () => {
     const { code } = compile('import { Value } from "micrograd-ts";\nconst a = new Value(1);\nconst b = a * 2 - a;', MODULES);
-    expect(code).toMatch(/^"use strict";\s*const \{\s*Value: Value,\s*opMul: _opMul2,\s*opSub: _opSub2\s*\} = __modules\["micrograd-ts"\];\s*const _opMul = _opMul2,\s*_opSub = _opSub2;/);
+    expect(code).toMatch(
+      /^"use strict";\s*const \{\s*Value: Value,\s*opMul: _opMul2,\s*opSub: _opSub2\s*\} = __modules\["micrograd-ts"\];\s*const _opMul = _opMul2,\s*_opSub = _opSub2;/,
+    );
     expect(code).toContain("_opSub(_opMul(a, 2), a)");
     expect(code).not.toMatch(/\bimport\b/);
     expect(code).toMatch(/__done\(\[\["a", a\], \["b", b\]\]\);$/); // the program's variables, not the helpers
@@ -83,7 +92,9 @@ describe("compile: the package's Babel plugin, then imports as lookups", () => {
   });
 
   it("an import that only names types is dropped, as TypeScript drops it", async () => {
-    const { printed } = await run('import { Value, type ValueOptions } from "micrograd-ts";\nimport type { Operand } from "elsewhere";\nconst o: ValueOptions = {};\nconsole.log(String(new Value(1, o)));');
+    const { printed } = await run(
+      'import { Value, type ValueOptions } from "micrograd-ts";\nimport type { Operand } from "elsewhere";\nconst o: ValueOptions = {};\nconsole.log(String(new Value(1, o)));',
+    );
     expect(printed).toEqual(["Value(data=1.0, grad=0.0)"]);
   });
 
@@ -97,10 +108,16 @@ describe("compile: the package's Babel plugin, then imports as lookups", () => {
 describe("the backward replay", () => {
   function walkthrough() {
     const v = (x: number, label: string) => new runtime.Value(x, { label });
-    const a = v(2, "a"), b = v(-3, "b"), c = v(10, "c"), f = v(-2, "f");
-    const e = a.mul(b); e.label = "e";
-    const d = e.add(c); d.label = "d";
-    const L = d.mul(f); L.label = "L";
+    const a = v(2, "a"),
+      b = v(-3, "b"),
+      c = v(10, "c"),
+      f = v(-2, "f");
+    const e = a.mul(b);
+    e.label = "e";
+    const d = e.add(c);
+    d.label = "d";
+    const L = d.mul(f);
+    L.label = "L";
     return { a, b, c, d, e, f, L };
   }
 
@@ -142,7 +159,8 @@ describe("the backward replay", () => {
 
   it("a node used twice gets both terms, shown once", () => {
     const a = new runtime.Value(3, { label: "a" });
-    const b = a.add(a); b.label = "b";
+    const b = a.add(a);
+    b.label = "b";
     const replay = replayBackward(b);
     expect(replay.steps.at(-1)!.changes).toEqual([[0, "grad 2.0000"]]);
     expect(replay.steps.at(-1)!.detail).toBe("b = a + a. a.grad += 1 · b.grad; a.grad += 1 · b.grad. Now a.grad = 2.0000.");
@@ -154,13 +172,19 @@ describe("the backward replay", () => {
     const replay = replayBackward(y);
     expect(replay.steps.map((s) => s.title)).toEqual(["before backward", "(+).grad = 1.0", "(+)._backward()", "(*)._backward()"]);
     expect(replay.steps[2]!.detail).toBe("(+) = (*) + (1.0). (*).grad += 1 · (+).grad; (1.0).grad += 1 · (+).grad. Now (*).grad = 1.0000, (1.0).grad = 1.0000.");
-    const s = x.mul(2); s.label = "x*2";
-    expect(replayBackward(s.tanh()).steps.at(-1)!.detail).toBe("(x*2) = x * (2.0). x.grad += (2.0).data · (x*2).grad; (2.0).grad += x.data · (x*2).grad. Now x.grad = 0.0000, (2.0).grad = 0.0001.");
+    const s = x.mul(2);
+    s.label = "x*2";
+    expect(replayBackward(s.tanh()).steps.at(-1)!.detail).toBe(
+      "(x*2) = x * (2.0). x.grad += (2.0).data · (x*2).grad; (2.0).grad += x.data · (x*2).grad. Now x.grad = 0.0000, (2.0).grad = 0.0001.",
+    );
   });
 });
 
 describe('the "playground" module: plotStep and plotBoundary', () => {
-  const X = [[0, 0], [1, 1]];
+  const X = [
+    [0, 0],
+    [1, 1],
+  ];
   const y = [-1, 1];
   const model = (x: number[]) => new runtime.Value(x[0]! - 0.5); // class 1 right of x0 = 0.5
 
@@ -195,17 +219,33 @@ describe('the "playground" module: plotStep and plotBoundary', () => {
 
   it("says what is wrong with its arguments", () => {
     const { plotStep, plotBoundary } = plotsModule({ step() {}, boundary() {} }).exports;
-    expect(() => plotStep(0, new runtime.Value(1) as unknown as number)).toThrow("plotStep(step, loss, accuracy): step and loss must be numbers (loss.data for a Value), got number and object");
+    expect(() => plotStep(0, new runtime.Value(1) as unknown as number)).toThrow(
+      "plotStep(step, loss, accuracy): step and loss must be numbers (loss.data for a Value), got number and object",
+    );
     expect(() => plotBoundary(model, [[0, 0]], [1, -1])).toThrow("plotBoundary(model, X, y): X and y must be non-empty arrays of the same length, got 1 and 2");
     expect(() => plotBoundary(model, [[0, Number.NaN]], [1])).toThrow("plotBoundary(model, X, y): X[0] must be two finite numbers, got [0,null]");
-    expect(() => plotBoundary(model, [[0, 0], [1000, 1000]], [1, -1])).toThrow("plotBoundary: the grid would have 16064064 points, more than 40000; use a larger step");
+    expect(() =>
+      plotBoundary(
+        model,
+        [
+          [0, 0],
+          [1000, 1000],
+        ],
+        [1, -1],
+      ),
+    ).toThrow("plotBoundary: the grid would have 16064064 points, more than 40000; use a larger step");
     expect(() => plotBoundary(() => "x" as unknown as number, X, y)).toThrow("plotBoundary: the model must return a Value or a number for [-1, -1], got string");
   });
 });
 
 describe("the Python comparison", () => {
   it("looks through Python's floats, sets and last-digit differences, and finds the first line that differs", () => {
-    expect(compareOutputs("a.grad 6 b.grad -4\n[Value(data=-6.0, grad=0.0), Value(data=10.0, grad=0.0)] +\n", "a.grad 6.0 b.grad -4.0\n{Value(data=10.0, grad=0.0), Value(data=-6.0, grad=0.0)} +\n")).toEqual({ same: true, worst: 0 });
+    expect(
+      compareOutputs(
+        "a.grad 6 b.grad -4\n[Value(data=-6.0, grad=0.0), Value(data=10.0, grad=0.0)] +\n",
+        "a.grad 6.0 b.grad -4.0\n{Value(data=10.0, grad=0.0), Value(data=-6.0, grad=0.0)} +\n",
+      ),
+    ).toEqual({ same: true, worst: 0 });
     const close = compareOutputs("1 3.202149646920501", "1 3.2021496469205015");
     expect(close.same).toBe(true);
     expect(close.worst).toBeGreaterThan(0);

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPlayground, launchChromium, runId, servePlayground, waitForRun } from "../playground/scripts/browser.ts";
 import { toHash } from "../playground/src/share.ts";
 
@@ -104,13 +104,11 @@ describe("the playground in Chromium", () => {
 
   it("replacing the editor's text by typing a new program redraws the graph with the new numbers", async () => {
     const { page, errors } = await open();
-    const state = await typeProgram(page, [
-      'import { Value, print } from "micrograd-ts";',
-      'const x = new Value(3.0, { label: "x" });',
-      'const y = x * x + 1; y.label = "y";',
-      "y.backward();",
-      "print(y, x.grad);",
-    ], "typed");
+    const state = await typeProgram(
+      page,
+      ['import { Value, print } from "micrograd-ts";', 'const x = new Value(3.0, { label: "x" });', 'const y = x * x + 1; y.label = "y";', "y.backward();", "print(y, x.grad);"],
+      "typed",
+    );
     expect(state).toBe("done");
     expect(await records(page)).toEqual(["data 1.0000 | grad 1.0000", "data 9.0000 | grad 1.0000", "x | data 3.0000 | grad 6.0000", "y | data 10.0000 | grad 1.0000"]);
     expect(await consoleText(page)).toBe("Value(data=10.0, grad=1.0) 6");
@@ -129,7 +127,9 @@ describe("the playground in Chromium", () => {
       "const c = a % b;",
     ]);
     expect(state).toBe("failed");
-    expect(await problemsText(page)).toMatch(/^Error\. Line 4, column 13: TypeError: Operator % is not defined on a Value \(micrograd has no remainder\): use a\.data % b for a number\./);
+    expect(await problemsText(page)).toMatch(
+      /^Error\. Line 4, column 13: TypeError: Operator % is not defined on a Value \(micrograd has no remainder\): use a\.data % b for a number\./,
+    );
     expect(await page.locator(".cm-lintRange-error").innerText()).toBe("% b;");
     expect(await page.locator(".cm-lint-marker-error").count()).toBe(1);
     // The page does not go blank: the walkthrough's graph stays, dimmed.
@@ -199,7 +199,10 @@ describe("the playground in Chromium", () => {
           step: (document.getElementById("step") as HTMLInputElement).value,
           title: document.querySelector("#caption strong")?.textContent,
           current: nodes.filter((g) => g.classList.contains("current")).map(label),
-          filled: nodes.filter((g) => g.classList.contains("filled")).map(label).sort(),
+          filled: nodes
+            .filter((g) => g.classList.contains("filled"))
+            .map(label)
+            .sort(),
           grads: Object.fromEntries(nodes.map((g) => [label(g), [...g.querySelectorAll("text")].at(-1)?.textContent?.slice(5)])),
         };
       });
@@ -215,8 +218,20 @@ describe("the playground in Chromium", () => {
     expect(seen).toEqual([
       { step: "1", title: "Step 1 of 4: L.grad = 1.0", current: ["L"], filled: [], grads: { ...zero, L: "1.0000" } },
       { step: "2", title: "Step 2 of 4: L._backward()", current: ["L"], filled: ["d", "f"], grads: { ...zero, L: "1.0000", d: "-2.0000", f: "4.0000" } },
-      { step: "3", title: "Step 3 of 4: d._backward()", current: ["d"], filled: ["c", "e"], grads: { ...zero, L: "1.0000", d: "-2.0000", f: "4.0000", c: "-2.0000", e: "-2.0000" } },
-      { step: "4", title: "Step 4 of 4: e._backward()", current: ["e"], filled: ["a", "b"], grads: { a: "6.0000", b: "-4.0000", c: "-2.0000", d: "-2.0000", e: "-2.0000", f: "4.0000", L: "1.0000" } },
+      {
+        step: "3",
+        title: "Step 3 of 4: d._backward()",
+        current: ["d"],
+        filled: ["c", "e"],
+        grads: { ...zero, L: "1.0000", d: "-2.0000", f: "4.0000", c: "-2.0000", e: "-2.0000" },
+      },
+      {
+        step: "4",
+        title: "Step 4 of 4: e._backward()",
+        current: ["e"],
+        filled: ["a", "b"],
+        grads: { a: "6.0000", b: "-4.0000", c: "-2.0000", d: "-2.0000", e: "-2.0000", f: "4.0000", L: "1.0000" },
+      },
     ]);
     expect(await page.locator("#caption").innerText()).toBe(
       "Step 4 of 4: e._backward() e = a * b. a.grad += b.data · e.grad; b.grad += a.data · e.grad. Now a.grad = 6.0000, b.grad = -4.0000.",

@@ -1,11 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { Resvg } from "@resvg/resvg-js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MLP, Value, makeMoons } from "micrograd-ts";
-import { decisionBoundary, DEFAULT_MAX_GRID_POINTS } from "../node/index.js";
+import { Resvg } from "@resvg/resvg-js";
+import { MLP, makeMoons, Value } from "micrograd-ts";
+import { describe, expect, it } from "vitest";
 import { moonsDemo } from "../examples/moons.ts";
+import { DEFAULT_MAX_GRID_POINTS, decisionBoundary } from "../node/index.js";
 
 const { X, y } = makeMoons(100, { noise: 0.1, seed: 1337, labels: "signed" });
 const xs = X.map((r) => r[0]!);
@@ -109,7 +109,13 @@ describe("decisionBoundary: the demo's picture (Vega isocontour, SVG and PNG)", 
     expect(() => decisionBoundary(linear, X, y.slice(1))).toThrow(/X and y must be non-empty arrays of the same length, got 100 and 99/);
     expect(() => decisionBoundary(linear, [[0, Number.NaN]], [1])).toThrow(/X\[0\] must be two finite numbers/);
     expect(() => decisionBoundary(() => ({}) as never, X, y)).toThrow(/must return a Value or a number/);
-    expect(() => decisionBoundary(linear, X, y.map((v, i) => (i === 0 ? 2 : v)))).toThrow(/two classes/);
+    expect(() =>
+      decisionBoundary(
+        linear,
+        X,
+        y.map((v, i) => (i === 0 ? 2 : v)),
+      ),
+    ).toThrow(/two classes/);
     expect(() => decisionBoundary(linear, X, y, { step: 0 })).toThrow(/step must be a positive number/);
     expect(() => decisionBoundary(linear, X, y, { margin: -1 })).toThrow("decisionBoundary: margin must be a number of at least 0, got -1");
     expect(() => decisionBoundary(linear, X, y, { width: 0 })).toThrow("decisionBoundary: width must be a positive number of pixels, got 0");
@@ -119,7 +125,12 @@ describe("decisionBoundary: the demo's picture (Vega isocontour, SVG and PNG)", 
 
   it("one data point with no margin still gets a grid around it", () => {
     const b = decisionBoundary(linear, [[1, 2]], [1], { margin: 0, step: 0.5 });
-    expect(b.grid.map((g) => [g.x, g.y])).toEqual([[0.5, 1.5], [1.5, 1.5], [0.5, 2.5], [1.5, 2.5]]);
+    expect(b.grid.map((g) => [g.x, g.y])).toEqual([
+      [0.5, 1.5],
+      [1.5, 1.5],
+      [0.5, 2.5],
+      [1.5, 2.5],
+    ]);
   });
 });
 
@@ -139,7 +150,9 @@ describe("decisionBoundary: sizes are bounded", () => {
     let calls = 0;
     const counted = (p: number[]) => (calls++, p[0]! - 0.5);
     const fine = () => decisionBoundary(counted, X, y, { step: 0.001 });
-    expect(fine).toThrow(/^decisionBoundary: the grid would have [\d,]+ x [\d,]+ = [\d,]+ points at step 0\.001, more than maxGridPoints = 100,000 \(each is a call of the model\)\. Use a larger step \(step: [\d.]+ fits\), or raise the bound: \{ maxGridPoints: \d+ \}\.$/);
+    expect(fine).toThrow(
+      /^decisionBoundary: the grid would have [\d,]+ x [\d,]+ = [\d,]+ points at step 0\.001, more than maxGridPoints = 100,000 \(each is a call of the model\)\. Use a larger step \(step: [\d.]+ fits\), or raise the bound: \{ maxGridPoints: \d+ \}\.$/,
+    );
     expect(calls).toBe(0);
     const message = (() => {
       try {
@@ -148,7 +161,10 @@ describe("decisionBoundary: sizes are bounded", () => {
         return (e as Error).message;
       }
     })()!;
-    const [nx = NaN, ny = NaN, total] = message.match(/have ([\d,]+) x ([\d,]+) = ([\d,]+) points/)!.slice(1).map((t) => Number(t.replaceAll(",", "")));
+    const [nx = NaN, ny = NaN, total] = message
+      .match(/have ([\d,]+) x ([\d,]+) = ([\d,]+) points/)!
+      .slice(1)
+      .map((t) => Number(t.replaceAll(",", "")));
     expect(nx * ny).toBe(total);
     // The step it suggests fits, and the bound it names lets the original through.
     const step = Number(message.match(/step: ([\d.]+) fits/)![1]);
@@ -163,7 +179,9 @@ describe("decisionBoundary: sizes are bounded", () => {
 
   it("a PNG past the raster bound is refused with its size, as drawDot's are", async () => {
     const wide = decisionBoundary(linear, X, y, { width: 20_000, step: 0.25 });
-    await expect(wide.toPng()).rejects.toThrow(/^decisionBoundary\(\.\.\.\)\.toPng\(\): the PNG would be [\d,]+ x [\d,]+ pixels \(at scale 2\), more than maxSide = 16,384 pixels a side/);
+    await expect(wide.toPng()).rejects.toThrow(
+      /^decisionBoundary\(\.\.\.\)\.toPng\(\): the PNG would be [\d,]+ x [\d,]+ pixels \(at scale 2\), more than maxSide = 16,384 pixels a side/,
+    );
     expect((await wide.toSvg()).length).toBeGreaterThan(1000);
   });
 });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Value, add, div, exp, gradcheck, mul, neg, pow, sigmoid, sub, tanh } from "micrograd-ts";
+import { add, div, exp, gradcheck, mul, neg, pow, sigmoid, sub, tanh, Value } from "micrograd-ts";
+import { describe, expect, it } from "vitest";
 
 // A random expression graph is a list of instructions over a growing pool of nodes: each new
 // node combines two earlier ones (any of them, so nodes are reused), ending in the last node.
@@ -24,17 +24,21 @@ const instr = fc.record({ op: fc.integer({ min: 0, max: BINARY.length + UNARY.le
 describe("random graphs with reused nodes against finite differences", () => {
   it("backward matches central differences", () => {
     fc.assert(
-      fc.property(
-        fc.array(instr, { minLength: 1, maxLength: 25 }),
-        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 1, maxLength: 4 }),
-        (program, at) => {
-          const r = gradcheck((...xs) => build(program, xs), at, { h: 1e-6, tolerance: 1e-5 });
-          // deep random graphs can overflow to non-finite values; those are not gradient errors
-          if (!Number.isFinite(build(program, at.map((x) => new Value(x))).data)) return true;
-          if (!r.ok) throw new Error(r.summary);
+      fc.property(fc.array(instr, { minLength: 1, maxLength: 25 }), fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 1, maxLength: 4 }), (program, at) => {
+        const r = gradcheck((...xs) => build(program, xs), at, { h: 1e-6, tolerance: 1e-5 });
+        // deep random graphs can overflow to non-finite values; those are not gradient errors
+        if (
+          !Number.isFinite(
+            build(
+              program,
+              at.map((x) => new Value(x)),
+            ).data,
+          )
+        )
           return true;
-        },
-      ),
+        if (!r.ok) throw new Error(r.summary);
+        return true;
+      }),
       { seed: 20261128, numRuns: 300 },
     );
   });

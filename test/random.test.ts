@@ -1,12 +1,10 @@
-import { describe, expect, it } from "vitest";
 import { Random, random } from "micrograd-ts";
+import { describe, expect, it } from "vitest";
 
 describe("CPython's random (docs/reference-figures.md)", () => {
   it("seed(1337), uniform(-1, 1) x4", () => {
     random.seed(1337);
-    expect([1, 2, 3, 4].map(() => random.uniform(-1, 1))).toEqual([
-      0.23550571390294128, 0.06653114721000164, -0.26830328150124894, 0.1715747078045431,
-    ]);
+    expect([1, 2, 3, 4].map(() => random.uniform(-1, 1))).toEqual([0.23550571390294128, 0.06653114721000164, -0.26830328150124894, 0.1715747078045431]);
   });
   it("seed(1337), random() x3", () => {
     random.seed(1337);
@@ -25,7 +23,8 @@ describe("CPython's random (docs/reference-figures.md)", () => {
     expect(r.random()).toBe(0.6394267984578837);
   });
   it("uniform is a + (b - a) * random()", () => {
-    const r1 = new Random(7), r2 = new Random(7);
+    const r1 = new Random(7),
+      r2 = new Random(7);
     expect(r1.uniform(3, 5)).toBe(3 + 2 * r2.random());
   });
   it("separate generators do not share state; the module one is shared", () => {
@@ -38,7 +37,8 @@ describe("CPython's random (docs/reference-figures.md)", () => {
     expect(new Random().random()).not.toBe(new Random().random());
   });
   it("gauss is reproducible from a seed and caches its second draw", () => {
-    const r1 = new Random(5), r2 = new Random(5);
+    const r1 = new Random(5),
+      r2 = new Random(5);
     const a = [r1.gauss(), r1.gauss(), r1.gauss(2, 3)];
     const b = [r2.gauss(), r2.gauss(), r2.gauss(2, 3)];
     expect(a).toEqual(b);

@@ -97,6 +97,8 @@ describe("numeric libraries' own test suites, with the Babel plugin forced on ev
     expect(plain.passed.length).toBeGreaterThan(100);
     expect(rewritten.failed).toEqual(plain.failed);
     expect(rewritten.passed).toEqual(plain.passed);
-    console.log(`${suite.name}: ${rewritten.passed.length} of ${rewritten.passed.length + rewritten.failed.length} tests pass rewritten (${plain.passed.length} as published); ${rewritten.helperCalls} helper calls in the library`);
+    console.log(
+      `${suite.name}: ${rewritten.passed.length} of ${rewritten.passed.length + rewritten.failed.length} tests pass rewritten (${plain.passed.length} as published); ${rewritten.helperCalls} helper calls in the library`,
+    );
   });
 });

@@ -6,7 +6,7 @@
 //   programs written with method calls.
 
 import { describe, expect, test } from "vitest";
-import { rng, type Rng } from "./differential/program.ts";
+import { type Rng, rng } from "./differential/program.ts";
 import { babelTransform, ROOT, runEmitted } from "./transformer-babel.helpers.ts";
 
 // ---- number-only programs ------------------------------------------------------------------
@@ -14,7 +14,31 @@ import { babelTransform, ROOT, runEmitted } from "./transformer-babel.helpers.ts
 const BINARY_OPS = ["+", "-", "*", "/", "**", "%", "<", ">", "<=", ">=", "==", "!=", "===", "!==", "&", "|", "^", "<<", ">>", ">>>", "&&", "||", "??"] as const;
 const UNARY_OPS = ["-", "+", "~", "!", "typeof "] as const;
 const COMPOUND_OPS = ["+=", "-=", "*=", "/=", "**=", "%=", "&=", "|=", "^=", "<<=", ">>=", ">>>=", "&&=", "||=", "??="] as const;
-const LITERALS = ["0", "1", "2", "3", "(-1)", "(-2.5)", "0.5", "1e-3", "7", "10", "(-0)", "1.5", '"a"', '"3"', '""', "true", "false", "null", "undefined", "NaN", "Infinity", "[]", "[2]"];
+const LITERALS = [
+  "0",
+  "1",
+  "2",
+  "3",
+  "(-1)",
+  "(-2.5)",
+  "0.5",
+  "1e-3",
+  "7",
+  "10",
+  "(-0)",
+  "1.5",
+  '"a"',
+  '"3"',
+  '""',
+  "true",
+  "false",
+  "null",
+  "undefined",
+  "NaN",
+  "Infinity",
+  "[]",
+  "[2]",
+];
 
 function numberExpr(r: Rng, vars: string[], depth: number): string {
   if (depth <= 0 || r.chance(0.25)) {
@@ -38,7 +62,17 @@ function numberExpr(r: Rng, vars: string[], depth: number): string {
 
 function numberProgram(seed: number): string {
   const r = rng(seed);
-  const lines = ['"use micrograd";', "const log = [];", "const f = (x) => { log.push(x); return x; };", "const o = { p: 2, q: -3 };", "const arr = [1, 2, 3, 4];", "let i = 0;", "const key = () => { log.push('k'); return r() ? 'p' : 'q'; };", `let flip = ${seed % 2};`, "const r = () => (flip = 1 - flip);"];
+  const lines = [
+    '"use micrograd";',
+    "const log = [];",
+    "const f = (x) => { log.push(x); return x; };",
+    "const o = { p: 2, q: -3 };",
+    "const arr = [1, 2, 3, 4];",
+    "let i = 0;",
+    "const key = () => { log.push('k'); return r() ? 'p' : 'q'; };",
+    `let flip = ${seed % 2};`,
+    "const r = () => (flip = 1 - flip);",
+  ];
   const vars: string[] = [];
   const statements = 4 + r.int(8);
   for (let s = 0; s < statements; s++) {
@@ -79,7 +113,7 @@ describe("number-only programs print the same with and without the plugin", () =
       const file = `${ROOT}gen/number-${seed}.js`;
       const plain = runNumberProgram(source, file);
       const transformed = babelTransform(source, file, {}, { sourceType: "script" });
-      if (transformed.includes("require(\"micrograd-ts\")")) rewritten++;
+      if (transformed.includes('require("micrograd-ts")')) rewritten++;
       const out = runNumberProgram(transformed, file);
       if (JSON.stringify(out) !== JSON.stringify(plain)) {
         expect({ seed, source, transformed, out }).toEqual({ seed, source, transformed, out: plain });

@@ -1,6 +1,6 @@
 // The Babel plugin's options and its place among other plugins, beyond the fixture cases.
 
-import { transformSync, types as t, type PluginObj } from "@babel/core";
+import { type PluginObj, types as t, transformSync } from "@babel/core";
 import { describe, expect, test } from "vitest";
 import micrograd from "../transformer/babel/index.ts";
 import { babelTransform, ROOT, runEmitted } from "./transformer-babel.helpers.ts";
@@ -11,7 +11,8 @@ const FILE = `${ROOT}src/x.ts`;
 const lowerPow = (): PluginObj => ({
   visitor: {
     BinaryExpression(path) {
-      if (path.node.operator === "**") path.replaceWith(t.callExpression(t.memberExpression(t.identifier("Math"), t.identifier("pow")), [path.node.left as t.Expression, path.node.right]));
+      if (path.node.operator === "**")
+        path.replaceWith(t.callExpression(t.memberExpression(t.identifier("Math"), t.identifier("pow")), [path.node.left as t.Expression, path.node.right]));
     },
   },
 });
@@ -19,7 +20,10 @@ const lowerPow = (): PluginObj => ({
 describe("the Babel plugin", () => {
   test("rewrites before other plugins lower the operators, whatever their order", () => {
     const src = 'import { Value } from "micrograd-ts";\nexport const y = new Value(3) ** 2;\n';
-    for (const plugins of [[micrograd, lowerPow], [lowerPow, micrograd]]) {
+    for (const plugins of [
+      [micrograd, lowerPow],
+      [lowerPow, micrograd],
+    ]) {
       const code = transformSync(src, { filename: FILE, cwd: ROOT, babelrc: false, configFile: false, plugins })!.code!;
       expect(code).toContain("export const y = _opPow(new Value(3), 2);");
       expect(code).not.toContain("Math.pow");
@@ -34,12 +38,12 @@ describe("the Babel plugin", () => {
       'var _opAdd2 = require("micrograd-ts").opAdd;\n' +
         'var _opMul2 = require("micrograd-ts").opMul;\n' +
         "const _opMul = _opMul2,\n  _opAdd = _opAdd2;\n" +
-        "const {\n  Value\n} = require(\"micrograd-ts\");\nconst a = new Value(2);\nmodule.exports = _opAdd(_opMul(a, a), 1);",
+        'const {\n  Value\n} = require("micrograd-ts");\nconst a = new Value(2);\nmodule.exports = _opAdd(_opMul(a, a), 1);',
     );
     expect((runEmitted(code, `${ROOT}src/x.cjs`, { sourceType: "script" }).exports as unknown as { data: number }).data).toBe(5);
   });
 
-  test("a file that neither imports micrograd-ts nor says \"use micrograd\" is left exactly as Babel prints it", () => {
+  test('a file that neither imports micrograd-ts nor says "use micrograd" is left exactly as Babel prints it', () => {
     const src = "export const f = (a, b) => a * b + -a % 3 < b;\n";
     expect(babelTransform(src, `${ROOT}src/x.js`)).toBe(babelTransform(src, `${ROOT}src/x.js`, {}, { plugin: false }));
   });
@@ -71,13 +75,19 @@ describe("the Babel plugin", () => {
         "export const g = a => _opMul(a, 2);",
     );
     // one check for a whole expression of operators, whose fast path is the expression as written
-    expect(babelTransform('import "./w.js";\nexport function m(a, b, c) {\n  return a * b + c;\n}\n', `${ROOT}src/x.js`, { all: true })).toContain('return typeof a === "number" && typeof b === "number" && typeof c === "number" ? a * b + c : _opAdd2(_opMul2(a, b), c);');
+    expect(babelTransform('import "./w.js";\nexport function m(a, b, c) {\n  return a * b + c;\n}\n', `${ROOT}src/x.js`, { all: true })).toContain(
+      'return typeof a === "number" && typeof b === "number" && typeof c === "number" ? a * b + c : _opAdd2(_opMul2(a, b), c);',
+    );
     // a literal needs no check (with numbers the helper gives what the operator gives); a string still goes to the helper when the other side is not a number
-    expect(babelTransform('import "./w.js";\nexport function h(x) {\n  return "a" + x;\n}\n', `${ROOT}src/x.js`, { all: true })).toContain('return typeof x === "number" ? "a" + x : _opAdd2("a", x);');
+    expect(babelTransform('import "./w.js";\nexport function h(x) {\n  return "a" + x;\n}\n', `${ROOT}src/x.js`, { all: true })).toContain(
+      'return typeof x === "number" ? "a" + x : _opAdd2("a", x);',
+    );
   });
 
   test("a misspelt or mistyped option is an error that names it", () => {
-    expect(() => babelTransform("1;", `${ROOT}src/x.js`, { importsource: "x" } as never)).toThrow('micrograd-ts/babel: unknown option "importsource"; the options are importSource, optInModules, all');
+    expect(() => babelTransform("1;", `${ROOT}src/x.js`, { importsource: "x" } as never)).toThrow(
+      'micrograd-ts/babel: unknown option "importsource"; the options are importSource, optInModules, all',
+    );
     expect(() => babelTransform("1;", `${ROOT}src/x.js`, { all: "yes" } as never)).toThrow('micrograd-ts/babel: option "all" must be a boolean, got "yes"');
   });
 
@@ -88,7 +98,8 @@ describe("the Babel plugin", () => {
   });
 
   test("TypeScript annotations that say number (or number[]) are trusted, as the TypeScript transformer trusts types", () => {
-    const src = 'import { Value } from "micrograd-ts";\nexport function dot(xs: number[], ys: readonly number[], k: number): number {\n  let s = 0;\n  for (let i = 0; i < xs.length; i++) s += xs[i] * ys[i] * k;\n  return s;\n}\nexport const half = (v: Value | number) => v / 2;\nexport const twice = dot([1], [2], 1) * 2;\n';
+    const src =
+      'import { Value } from "micrograd-ts";\nexport function dot(xs: number[], ys: readonly number[], k: number): number {\n  let s = 0;\n  for (let i = 0; i < xs.length; i++) s += xs[i] * ys[i] * k;\n  return s;\n}\nexport const half = (v: Value | number) => v / 2;\nexport const twice = dot([1], [2], 1) * 2;\n';
     const code = babelTransform(src, FILE);
     expect(code).toContain("for (let i = 0; i < xs.length; i++) s += xs[i] * ys[i] * k;");
     expect(code).toContain("export const half = v => _opDiv(v, 2);");

@@ -3,11 +3,11 @@
 // The emitted ES module is turned into CommonJS only to run it here (import and export
 // syntax, nothing else, changes), so the code under test is the text the plugin emitted.
 
-import { transformSync, type PluginItem } from "@babel/core";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type PluginItem, transformSync } from "@babel/core";
 import * as runtime from "micrograd-ts";
 import micrograd, { type MicrogradBabelOptions } from "../transformer/babel/index.ts";
 
@@ -38,7 +38,11 @@ export interface RunResult {
  * Runs emitted code. Imports of "micrograd-ts" get the runtime sources, relative imports are
  * transformed with the plugin and run the same way, anything else is Node's.
  */
-export function runEmitted(code: string, filename: string, options: { print?: string[]; cache?: Map<string, Record<string, unknown>>; sourceType?: "module" | "script" } = {}): RunResult {
+export function runEmitted(
+  code: string,
+  filename: string,
+  options: { print?: string[]; cache?: Map<string, Record<string, unknown>>; sourceType?: "module" | "script" } = {},
+): RunResult {
   const printed = options.print ?? [];
   const cache = options.cache ?? new Map<string, Record<string, unknown>>();
   const cjs =
@@ -87,7 +91,9 @@ export async function ensureBuilt(): Promise<void> {
       return 0;
     }
   };
-  const stale = () => Math.max(newest("runtime"), newest("transformer"), newest("node")) > Math.min(built("dist/transformer/loader/hooks.js"), built("dist/cjs/transformer/babel/index.js"), built("dist/runtime/index.js"));
+  const stale = () =>
+    Math.max(newest("runtime"), newest("transformer"), newest("node")) >
+    Math.min(built("dist/transformer/loader/hooks.js"), built("dist/cjs/transformer/babel/index.js"), built("dist/runtime/index.js"));
   if (!stale()) return;
   const lock = join(ROOT, "node_modules/.cache/micrograd-ts-build.lock");
   mkdirSync(dirname(lock), { recursive: true });

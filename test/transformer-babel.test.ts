@@ -24,33 +24,34 @@ const groups = ["test/fixtures/transform", "test/fixtures/babel"];
 for (const group of groups) {
   const dir = join(ROOT, group);
   const cases = existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(dir, d.name, "input.ts"))) : [];
-  if (cases.length > 0) describe(group, () => {
-    test.each(cases.map((c) => c.name))("%s", (name) => {
-      const folder = join(dir, name);
-      const input = join(folder, "input.ts");
-      const expectedFile = join(folder, "output.babel.js");
-      const caseFile = join(folder, "case.json");
-      const spec: CaseJson = existsSync(caseFile) ? JSON.parse(readFileSync(caseFile, "utf8")) : {};
-      const code = babelTransform(readFileSync(input, "utf8"), input) + "\n";
-      if (UPDATE && (!existsSync(expectedFile) || readFileSync(expectedFile, "utf8") !== code)) writeFileSync(expectedFile, code);
-      expect(existsSync(expectedFile), `${group}/${name}/output.babel.js is missing (UPDATE=1 writes it)`).toBe(true);
-      expect(code).toBe(readFileSync(expectedFile, "utf8"));
+  if (cases.length > 0)
+    describe(group, () => {
+      test.each(cases.map((c) => c.name))("%s", (name) => {
+        const folder = join(dir, name);
+        const input = join(folder, "input.ts");
+        const expectedFile = join(folder, "output.babel.js");
+        const caseFile = join(folder, "case.json");
+        const spec: CaseJson = existsSync(caseFile) ? JSON.parse(readFileSync(caseFile, "utf8")) : {};
+        const code = babelTransform(readFileSync(input, "utf8"), input) + "\n";
+        if (UPDATE && (!existsSync(expectedFile) || readFileSync(expectedFile, "utf8") !== code)) writeFileSync(expectedFile, code);
+        expect(existsSync(expectedFile), `${group}/${name}/output.babel.js is missing (UPDATE=1 writes it)`).toBe(true);
+        expect(code).toBe(readFileSync(expectedFile, "utf8"));
 
-      if (spec.babel === "runtime-error") {
-        expect(spec.throws, "case.json: runtime-error needs a throws pattern").toBeTruthy();
-        expect(() => runEmitted(code, input)).toThrow(new RegExp(spec.throws!));
-        let error: unknown;
-        try {
+        if (spec.babel === "runtime-error") {
+          expect(spec.throws, "case.json: runtime-error needs a throws pattern").toBeTruthy();
+          expect(() => runEmitted(code, input)).toThrow(new RegExp(spec.throws!));
+          let error: unknown;
+          try {
+            runEmitted(code, input);
+          } catch (e) {
+            error = e;
+          }
+          expect(error).toBeInstanceOf(TypeError);
+          expect((error as Error).message).toMatch(new RegExp(spec.throws!));
+        } else {
+          expect(spec.babel ?? "runs", `case.json: unknown "babel" value`).toBe("runs");
           runEmitted(code, input);
-        } catch (e) {
-          error = e;
         }
-        expect(error).toBeInstanceOf(TypeError);
-        expect((error as Error).message).toMatch(new RegExp(spec.throws!));
-      } else {
-        expect(spec.babel ?? "runs", `case.json: unknown "babel" value`).toBe("runs");
-        runEmitted(code, input);
-      }
+      });
     });
-  });
 }

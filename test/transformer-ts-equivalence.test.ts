@@ -32,7 +32,7 @@ const VALUE_PROGRAMS = 300;
 // Number-only programs
 
 function numberProgram(rnd: () => number, withAny: boolean): string {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const literal = (): string => pick(["0", "1", "2", "3", "0.5", "1.25", "7", "10", "(-2)", "1e-3", "255"]);
   let vars = ["n0", "n1", "one"];
   const expr = (depth: number): string => {
@@ -45,13 +45,7 @@ function numberProgram(rnd: () => number, withAny: boolean): string {
     if (r < 0.28) return `("s" + ${expr(depth - 1)}).length`;
     return `(${expr(depth - 1)} ${pick(["+", "-", "*", "/", "**"])} ${expr(depth - 1)})`;
   };
-  const lines = [
-    'import { Value } from "micrograd-ts";',
-    "const one = new Value(1).data;",
-    `let n0 = ${literal()};`,
-    `let n1: number = ${literal()};`,
-    `const n2 = ${expr(2)};`,
-  ];
+  const lines = ['import { Value } from "micrograd-ts";', "const one = new Value(1).data;", `let n0 = ${literal()};`, `let n1: number = ${literal()};`, `const n2 = ${expr(2)};`];
   if (withAny) lines.push(`let y0: any = ${literal()};`, `const y1: any = JSON.parse("${literal().replace(/[()]/g, "")}");`);
   vars = ["n0", "n1", "n2", "one", ...(withAny ? ["y0", "y1"] : [])];
   lines.push("const box = { p: 1.5, q: [2, 3, 4] };", "let i = 0;");
@@ -76,7 +70,7 @@ interface Both {
 }
 
 function valueProgram(rnd: () => number): { ops: string; methods: string } {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const METHOD: Record<string, string> = { "+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow" };
   const leaf = (): Both => {
     if (rnd() < 0.6) {

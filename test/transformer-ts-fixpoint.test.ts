@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
-import { settle, asWritten, type FileRewrite } from "../transformer/core/fixpoint.ts";
+import { asWritten, type FileRewrite, settle } from "../transformer/core/fixpoint.ts";
 import { filesReachingRuntime, importGraph } from "../transformer/core/graph.ts";
 import { rewriteProgram } from "../transformer/ts/index.ts";
 import { COMPILER_OPTIONS, compile, ensureDist, plain, ROOT, runModules, scratchDir, virtualHost } from "./transformer-ts.helpers.ts";

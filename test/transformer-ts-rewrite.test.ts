@@ -2,15 +2,14 @@
 // and leave each operand's text in place, positions map both ways, and the API answers for one
 // file and one checker. Also: values from other modules, declarations, and source maps.
 
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { join } from "node:path";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
-import microgradTransformer, { applyEdits, rewriteProgram, rewriteSourceFile, toOriginal, toRewritten } from "../transformer/ts/index.ts";
 import type { TextEdit } from "../transformer/ts/index.ts";
+import microgradTransformer, { applyEdits, rewriteProgram, rewriteSourceFile, toOriginal, toRewritten } from "../transformer/ts/index.ts";
 import { COMPILER_OPTIONS, compile, ensureDist, plain, ROOT, runModules, scratchDir, virtualHost } from "./transformer-ts.helpers.ts";
-import { rmSync } from "node:fs";
-import { SourceMap } from "node:module";
 
 const FIXTURES = join(ROOT, "test/fixtures/transform");
 
@@ -136,7 +135,7 @@ export const n = w.data * 2;
     expect(c.js.get(main)).toContain('import { Model, scale, w } from "./lib.js";\nimport { add, mul, neg } from "micrograd-ts";');
     expect(c.js.get(main)).toContain("export const y = add(scale(w, 2), mul(new Model().forward([1, 1]), w));");
     expect(c.js.get(main)).toContain("export const n = w.data * 2;");
-    expect(c.dts.get(main)).toContain("export declare const y: import(\"micrograd-ts\").Value;");
+    expect(c.dts.get(main)).toContain('export declare const y: import("micrograd-ts").Value;');
     expect(c.dts.get(main)).toContain("export declare const n: number;");
     expect(c.dts.get(lib)).toContain("export declare function scale(x: Value, k: number): Value;");
   });
@@ -169,7 +168,12 @@ export const n = w.data * 2;
     try {
       const file = join(dir, "walk.cts");
       const c = compile(
-        new Map([[file, 'import { Value } from "micrograd-ts";\nconst a = new Value(2), b = new Value(-3);\nconst L = (a * b + 10) * -2;\nL.backward();\nconsole.log(L.data, a.grad, b.grad);\n']]),
+        new Map([
+          [
+            file,
+            'import { Value } from "micrograd-ts";\nconst a = new Value(2), b = new Value(-3);\nconst L = (a * b + 10) * -2;\nL.backward();\nconsole.log(L.data, a.grad, b.grad);\n',
+          ],
+        ]),
         true,
         { module: ts.ModuleKind.NodeNext },
       );
@@ -192,9 +196,7 @@ export const n = w.data * 2;
       const c = compile(new Map([[file, source]]), true, inline ? { inlineSourceMap: true, inlineSources: true } : { sourceMap: true, inlineSources: true });
       c.program.emit(c.program.getSourceFile(file), (name, text) => maps.set(name, text));
       const js = [...maps].find(([n]) => n.endsWith(".js"))![1];
-      const json = inline
-        ? Buffer.from(/base64,([A-Za-z0-9+/=]+)/.exec(js)![1]!, "base64").toString("utf8")
-        : [...maps].find(([n]) => n.endsWith(".js.map"))![1];
+      const json = inline ? Buffer.from(/base64,([A-Za-z0-9+/=]+)/.exec(js)![1]!, "base64").toString("utf8") : [...maps].find(([n]) => n.endsWith(".js.map"))![1];
       const map = new SourceMap(JSON.parse(json));
       expect(JSON.parse(json).sourcesContent).toEqual([source]);
       const lines = js.split("\n");

@@ -58,7 +58,9 @@ describe("arithmetic on any (item 7)", () => {
     expect(plain(c.diagnostics)).toEqual([]);
     const run = runModules(dir, new Map([["any-run.js", c.js.get(file)!]])).get("any-run.js")!;
     expect(run.stdout).toBe("7 -3\n");
-    expect(run.error).toMatch(/TypeError: Value\(data=2\.0, grad=0\.0\) was used as a number or with an operator\. No micrograd-ts transform rewrote this use\. Likely causes: under tspc, an operand typed `any`.*give it a type \(Value, or Value \| number\), or set "dispatchAny": true/);
+    expect(run.error).toMatch(
+      /TypeError: Value\(data=2\.0, grad=0\.0\) was used as a number or with an operator\. No micrograd-ts transform rewrote this use\. Likely causes: under tspc, an operand typed `any`.*give it a type \(Value, or Value \| number\), or set "dispatchAny": true/,
+    );
   });
 
   test('"dispatchAny": true in the plugin entry: the dispatching helpers, numbers as numbers and Values as Values', () => {
@@ -133,7 +135,10 @@ export function both(a: Value, u: Value | number) {
 
   test("Value | number against what is no number still reports, at the argument", () => {
     const file = join(dir, "union-bad.ts");
-    const c = compile(new Map([[file, 'import { Value } from "micrograd-ts";\nexport const f = (x: Value | number, s: string[]) => x * s;\nexport const g = (x: Value | number) => x < 2;\n']]), true);
+    const c = compile(
+      new Map([[file, 'import { Value } from "micrograd-ts";\nexport const f = (x: Value | number, s: string[]) => x * s;\nexport const g = (x: Value | number) => x < 2;\n']]),
+      true,
+    );
     expect(plain(c.diagnostics).map((d) => [d.code, d.line, d.column])).toEqual([
       [2345, 2, 58],
       [9002, 3, 43],

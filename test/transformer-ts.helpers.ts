@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { rewriteProgram, type RewriteProgramOptions } from "../transformer/ts/index.ts";
+import { type RewriteProgramOptions, rewriteProgram } from "../transformer/ts/index.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

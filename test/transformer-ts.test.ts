@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { compile, ensureDist, plain, ROOT, runModules, scratchDir } from "./transformer-ts.helpers.ts";
 import type { Compiled, RunResult } from "./transformer-ts.helpers.ts";
+import { compile, ensureDist, plain, ROOT, runModules, scratchDir } from "./transformer-ts.helpers.ts";
 import { UPDATE } from "./update.helpers.ts";
 
 const DIR = join(ROOT, "test/fixtures/transform");

@@ -33,7 +33,10 @@ test("an error thrown in a rewritten file points at the original line", () => {
   expect(error!.stack).toMatch(/unplugin\.test\.ts:27:/);
 });
 
-type Hook = { filter: { id: { include: RegExp[]; exclude: RegExp[] } }; handler: (code: string, id: string) => Promise<{ code: string; map: { sources: string[]; mappings: string } } | null> };
+type Hook = {
+  filter: { id: { include: RegExp[]; exclude: RegExp[] } };
+  handler: (code: string, id: string) => Promise<{ code: string; map: { sources: string[]; mappings: string } } | null>;
+};
 
 function hooks(options?: Parameters<typeof micrograd>[0]) {
   const plugin = micrograd(options) as unknown as { transform: Hook; resolveId?: { handler: (source: string, importer?: string) => string | null } };
@@ -44,7 +47,9 @@ describe("micrograd() from micrograd-ts/vite", () => {
   test("rewrites a .tsx file, keeping its types and JSX for Vite, with a source map", async () => {
     const src = 'import { Value } from "micrograd-ts";\nconst v: Value = new Value(2);\n\nexport const el = <b>{(v * 3).data}</b>;\n';
     const out = await hooks().transform(src, "/app/src/view.tsx?v=1");
-    expect(out!.code).toBe('import { Value, opMul as _opMul2 } from "micrograd-ts";\nconst _opMul = _opMul2;\nconst v: Value = new Value(2);\nexport const el = <b>{_opMul(v, 3).data}</b>;');
+    expect(out!.code).toBe(
+      'import { Value, opMul as _opMul2 } from "micrograd-ts";\nconst _opMul = _opMul2;\nconst v: Value = new Value(2);\nexport const el = <b>{_opMul(v, 3).data}</b>;',
+    );
     expect(out!.map.sources).toEqual(["view.tsx"]); // relative to the file, as Vite expects
     expect(out!.map.mappings.length).toBeGreaterThan(0);
   });
@@ -54,7 +59,7 @@ describe("micrograd() from micrograd-ts/vite", () => {
     expect(out!.code).toBe('import { opMul as _opMul2 } from "micrograd-ts";\nconst _opMul = _opMul2;\nexport const double = (x: number | object) => _opMul(x, 2);');
   });
 
-  test("all: false rewrites only the files that import micrograd-ts or say \"use micrograd\"", async () => {
+  test('all: false rewrites only the files that import micrograd-ts or say "use micrograd"', async () => {
     const { transform } = hooks({ all: false });
     expect(await transform("export const f = (a, b) => a * b;\n", "/app/src/plain.ts")).toBeNull();
     const out = await transform('"use micrograd";\nglobalThis.y = globalThis.x * 2;\n', "/app/src/script.js");

@@ -60,7 +60,7 @@ function parserPlugins(filename: string, legacyDecorators: boolean): unknown[] {
 }
 
 type Babel = typeof import("@babel/core");
-type Plugin = (typeof import("./babel/index.js"))["default"];
+type Plugin = typeof import("./babel/index.js")["default"];
 
 /** Babel's options for one file; the preset is passed by path (see below). */
 function babelOptions(options: CompileOptions, plugin: Plugin, preset: string | null, legacyDecorators: boolean, source: string): import("@babel/core").TransformOptions {
@@ -96,7 +96,8 @@ function resolvePeer(name: PeerName, feature: string): string {
   try {
     return require.resolve(name);
   } catch (error) {
-    if (isNotFound(error, name)) throw new MissingPeerError(`${feature} (to run this file's ${name.includes("decorators") ? "decorators" : "using declarations"} on Node)`, [name], error);
+    if (isNotFound(error, name))
+      throw new MissingPeerError(`${feature} (to run this file's ${name.includes("decorators") ? "decorators" : "using declarations"} on Node)`, [name], error);
     throw error;
   }
 }

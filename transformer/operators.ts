@@ -134,14 +134,15 @@ export interface UnsupportedOp extends Omit<Operator, "message"> {
 }
 
 const byToken = <T>(ops: Readonly<Record<string, Operator>>, pick: (op: Operator) => T | undefined): Readonly<Record<string, T>> =>
-  Object.fromEntries(Object.values(ops).flatMap((op) => {
-    const v = pick(op);
-    return v === undefined ? [] : [[op.token, v]];
-  }));
+  Object.fromEntries(
+    Object.values(ops).flatMap((op) => {
+      const v = pick(op);
+      return v === undefined ? [] : [[op.token, v]];
+    }),
+  );
 
 const supported = (op: Operator): SupportedOp | undefined => (op.fn && op.dispatch ? (op as SupportedOp) : undefined);
-const unsupported = (op: Operator): UnsupportedOp | undefined =>
-  op.message ? { ...op, code: MESSAGE_CODES[op.message], message: MESSAGES[op.message](op.token) } : undefined;
+const unsupported = (op: Operator): UnsupportedOp | undefined => (op.message ? { ...op, code: MESSAGE_CODES[op.message], message: MESSAGES[op.message](op.token) } : undefined);
 
 /** Binary operators on Values (`a * b` -> `mul(a, b)` / `opMul(a, b)`). */
 export const BINARY: Readonly<Record<string, SupportedOp>> = byToken(BINARY_OPERATORS, (op) => (op.kind === "arithmetic" ? supported(op) : undefined));
@@ -168,8 +169,16 @@ export const UNSUPPORTED_UNARY: Readonly<Record<string, UnsupportedOp>> = byToke
 export const STRING_CONCAT: UnsupportedOp = { token: "+", kind: "arithmetic", code: MESSAGE_CODES.stringConcat, message: MESSAGES.stringConcat("+") };
 
 /** Operators whose result is never a Value (a boolean, a number, or a string for typeof). */
-export const NEVER_VALUE_BINARY: ReadonlySet<string> = new Set(Object.values(BINARY_OPERATORS).filter((op) => op.kind !== "assignment" && !makesValue(op)).map((op) => op.token));
-export const NEVER_VALUE_UNARY: ReadonlySet<string> = new Set(Object.values(UNARY_OPERATORS).filter((op) => op.kind !== "update" && !makesValue(op)).map((op) => op.token));
+export const NEVER_VALUE_BINARY: ReadonlySet<string> = new Set(
+  Object.values(BINARY_OPERATORS)
+    .filter((op) => op.kind !== "assignment" && !makesValue(op))
+    .map((op) => op.token),
+);
+export const NEVER_VALUE_UNARY: ReadonlySet<string> = new Set(
+  Object.values(UNARY_OPERATORS)
+    .filter((op) => op.kind !== "update" && !makesValue(op))
+    .map((op) => op.token),
+);
 
 /**
  * Functions of the language that take numbers: a Value passed to one would be converted

@@ -21,7 +21,9 @@ export async function baselineEntry(rev = process.env.MICROGRAD_BENCH_BASELINE |
   let files;
   try {
     full = git(["rev-parse", "--verify", `${rev}^{commit}`]).trim();
-    files = git(["ls-tree", "--name-only", full, "runtime/"]).split("\n").filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
+    files = git(["ls-tree", "--name-only", full, "runtime/"])
+      .split("\n")
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
   } catch (e) {
     return { missing: `no baseline: git cannot read commit ${rev} here (${String(e.message).split("\n")[0]})` };
   }

@@ -20,7 +20,16 @@ const cpu = () => {
 const c0 = cpu();
 const scores = X.map((row) => model(row.map((v) => new Value(v))));
 const losses = scores.map((s, i) => relu(add(1, mul(-y[i], s))));
-const total = add(mul(losses.reduce((a, l) => add(a, l), 0), 1 / losses.length), mul(1e-4, params.reduce((a, p) => add(a, mul(p, p)), 0)));
+const total = add(
+  mul(
+    losses.reduce((a, l) => add(a, l), 0),
+    1 / losses.length,
+  ),
+  mul(
+    1e-4,
+    params.reduce((a, p) => add(a, mul(p, p)), 0),
+  ),
+);
 const c1 = cpu();
 total.backward();
 const c2 = cpu();

@@ -20,7 +20,7 @@ export function demoData(runtime, n = 100) {
 /** Two interleaved half circles with a little noise, from a fixed LCG: no dependency on the runtime. */
 function standInMoons(n) {
   let s = 1337;
-  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   const noise = () => 0.1 * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const X = [];
   const y = [];

@@ -30,7 +30,16 @@ const params = model.parameters();
 function step(k) {
   const scores = X.map((row) => model(row.map((v) => new Value(v))));
   const losses = scores.map((s, i) => relu(add(1, mul(-y[i], s))));
-  const total = add(mul(losses.reduce((a, l) => add(a, l), 0), 1 / losses.length), mul(1e-4, params.reduce((a, p) => add(a, mul(p, p)), 0)));
+  const total = add(
+    mul(
+      losses.reduce((a, l) => add(a, l), 0),
+      1 / losses.length,
+    ),
+    mul(
+      1e-4,
+      params.reduce((a, p) => add(a, mul(p, p)), 0),
+    ),
+  );
   model.zeroGrad();
   total.backward();
   for (const p of params) p.data -= (1.0 - (0.9 * (k % 100)) / 100) * p.grad;

@@ -7,11 +7,10 @@
 // node_modules/.cache/micrograd-ts-bench/, so that a benchmark never reports a stale engine.
 // MICROGRAD_BENCH_RUNTIME=dist or =src forces one of the two.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { availableParallelism } from "node:os";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 const srcDir = join(root, "runtime");
@@ -63,7 +62,14 @@ export function machine() {
   } catch {
     // not Linux
   }
-  return { nproc: availableParallelism(), cpu: model, node: process.version, load: loadavg().map((x) => x.toFixed(2)).join(" ") };
+  return {
+    nproc: availableParallelism(),
+    cpu: model,
+    node: process.version,
+    load: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" "),
+  };
 }
 
 export function median(xs) {

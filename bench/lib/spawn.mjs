@@ -10,22 +10,17 @@ import { here } from "./runtime.mjs";
  */
 export function runWorker(worker, args, nodeFlags = []) {
   return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [...nodeFlags, join(here, worker), ...args],
-      { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60 * 1000 },
-      (err, stdout, stderr) => {
-        if (err) {
-          reject(new Error(`${worker} ${args.join(" ")} failed: ${err.message}\n${stderr}`));
-          return;
-        }
-        const line = stdout.trim().split("\n").pop();
-        try {
-          resolve(JSON.parse(line));
-        } catch {
-          reject(new Error(`${worker} printed no JSON result: ${stdout}\n${stderr}`));
-        }
-      },
-    );
+    execFile(process.execPath, [...nodeFlags, join(here, worker), ...args], { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60 * 1000 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`${worker} ${args.join(" ")} failed: ${err.message}\n${stderr}`));
+        return;
+      }
+      const line = stdout.trim().split("\n").pop();
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        reject(new Error(`${worker} printed no JSON result: ${stdout}\n${stderr}`));
+      }
+    });
   });
 }

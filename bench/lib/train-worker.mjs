@@ -33,8 +33,14 @@ function engineLoss() {
   const inputs = X.map((row) => row.map((v) => new Value(v)));
   const scores = inputs.map((x) => model(x));
   const losses = scores.map((s, i) => relu(add(1, mul(-y[i], s))));
-  const dataLoss = mul(losses.reduce((acc, l) => add(acc, l), 0), 1.0 / losses.length);
-  const regLoss = mul(ALPHA, params.reduce((acc, p) => add(acc, mul(p, p)), 0));
+  const dataLoss = mul(
+    losses.reduce((acc, l) => add(acc, l), 0),
+    1.0 / losses.length,
+  );
+  const regLoss = mul(
+    ALPHA,
+    params.reduce((acc, p) => add(acc, mul(p, p)), 0),
+  );
   return add(dataLoss, regLoss);
 }
 

@@ -1,7 +1,7 @@
 // micrograd's demo (demo.ipynb): a 2-layer neural net learns to separate the two moons. It
 // trains in a worker while the page draws the loss, the accuracy and the decision boundary.
 // The same seeds give the notebook's data, initial weights and numbers.
-import { MLP, Value, makeMoons, print, pyRepr, random, sum } from "micrograd-ts";
+import { MLP, makeMoons, print, pyRepr, random, sum, Value } from "micrograd-ts";
 import { plotBoundary, plotStep } from "playground";
 
 random.seed(1337);
@@ -31,7 +31,7 @@ function loss(): [Value, number] {
   const totalLoss = dataLoss + regLoss;
 
   // also get accuracy
-  const accuracy = scores.map((scorei, i) => (y[i]! > 0) === (scorei.data > 0));
+  const accuracy = scores.map((scorei, i) => y[i]! > 0 === scorei.data > 0);
   return [totalLoss, sum(accuracy.map(Number)) / accuracy.length];
 }
 

@@ -1,6 +1,6 @@
 // A neuron: two inputs, two weights, a bias and tanh. The bias makes o come out at 0.7071…, so
 // the numbers are easy to follow; o.backward() fills in every grad (x2 = 0 gives w2 none).
-import { Value, print } from "micrograd-ts";
+import { print, Value } from "micrograd-ts";
 
 // inputs x1, x2
 const x1 = new Value(2.0, { label: "x1" });
@@ -11,11 +11,16 @@ const w2 = new Value(1.0, { label: "w2" });
 // bias of the neuron
 const b = new Value(6.8813735870195432, { label: "b" });
 // x1*w1 + x2*w2 + b
-const x1w1 = x1 * w1; x1w1.label = "x1*w1";
-const x2w2 = x2 * w2; x2w2.label = "x2*w2";
-const x1w1x2w2 = x1w1 + x2w2; x1w1x2w2.label = "x1*w1 + x2*w2";
-const n = x1w1x2w2 + b; n.label = "n";
-const o = n.tanh(); o.label = "o";
+const x1w1 = x1 * w1;
+x1w1.label = "x1*w1";
+const x2w2 = x2 * w2;
+x2w2.label = "x2*w2";
+const x1w1x2w2 = x1w1 + x2w2;
+x1w1x2w2.label = "x1*w1 + x2*w2";
+const n = x1w1x2w2 + b;
+n.label = "n";
+const o = n.tanh();
+o.label = "o";
 o.backward();
 
 print("n", n.data, "o", o.data);

@@ -1,6 +1,6 @@
 // The lecture's tiny net: MLP(3, [4, 4, 1]) with tanh everywhere, four inputs and their
 // targets, squared-error loss, 20 steps of gradient descent. The graph is one forward pass.
-import { MLP, drawDot, lecture, print, random, sum } from "micrograd-ts";
+import { drawDot, lecture, MLP, print, random, sum } from "micrograd-ts";
 
 random.seed(1337);
 const n = new MLP(3, [4, 4, 1], lecture);

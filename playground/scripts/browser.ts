@@ -3,8 +3,8 @@
 
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { build, preview } from "vite";
-import { chromium, type Browser, type Page } from "playwright-core";
 
 export const CONFIG = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
 
@@ -39,10 +39,8 @@ export const runId = (page: Page): Promise<number> => page.evaluate(() => Number
 
 /** Waits until a run later than `after` has ended; resolves to "done", "failed" or "stopped". */
 export async function waitForRun(page: Page, after = 0, timeout = 60_000): Promise<string | undefined> {
-  await page.waitForFunction(
-    (after) => Number(document.body.dataset.runId ?? 0) > after && ["done", "failed", "stopped"].includes(document.body.dataset.run ?? ""),
-    after,
-    { timeout },
-  );
+  await page.waitForFunction((after) => Number(document.body.dataset.runId ?? 0) > after && ["done", "failed", "stopped"].includes(document.body.dataset.run ?? ""), after, {
+    timeout,
+  });
   return page.evaluate(() => document.body.dataset.run);
 }

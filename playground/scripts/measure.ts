@@ -5,7 +5,7 @@
 // navigation to the editor, and to the first graph (worker with Babel, compile, run, Graphviz
 // loaded and laid out); the minimum, median and maximum of the runs. Then one run of the moons
 // demo, training in the worker.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";

@@ -10,7 +10,7 @@
 //
 // Source maps of both passes are chained, so a run-time error points at the line typed.
 
-import { transformSync, types as t, type NodePath, type PluginObj } from "@babel/core";
+import { type NodePath, type PluginObj, types as t, transformSync } from "@babel/core";
 import presetTypescript from "@babel/preset-typescript";
 import micrograd from "micrograd-ts/babel";
 
@@ -99,7 +99,9 @@ function compileError(error: unknown): CompileError {
  * place in the source).
  */
 function checkImports(modules: ModuleExports, topLevel: string[]): () => PluginObj {
-  const available = Object.keys(modules).map((m) => `"${m}"`).join(" and ");
+  const available = Object.keys(modules)
+    .map((m) => `"${m}"`)
+    .join(" and ");
   return () => ({
     name: "playground-check-imports",
     visitor: {

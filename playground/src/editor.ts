@@ -1,10 +1,10 @@
 // The editor: CodeMirror 6 with TypeScript highlighting, the error of the last run marked at its
 // line and column, and a callback on every change.
 
-import { EditorView, basicSetup } from "codemirror";
 import { javascript } from "@codemirror/lang-javascript";
-import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
+import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
 import { EditorState } from "@codemirror/state";
+import { basicSetup, EditorView } from "codemirror";
 
 export interface Editor {
   view: EditorView;

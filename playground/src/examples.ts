@@ -1,24 +1,24 @@
 // The examples menu: each example's TypeScript, the Python original it follows (the lecture's
 // or the notebook's code), and what that Python printed when run (playground/python/record.py).
 
-import walkthrough from "../examples/walkthrough.ts?raw";
-import walkthroughPy from "../examples/walkthrough.py?raw";
-import walkthroughOut from "../examples/python-output/walkthrough.txt?raw";
-import manual from "../examples/manual-backprop.ts?raw";
-import manualPy from "../examples/manual-backprop.py?raw";
-import manualOut from "../examples/python-output/manual-backprop.txt?raw";
 import nodeByNode from "../../examples/node-by-node.ts?raw";
-import nodeByNodePy from "../examples/node-by-node.py?raw";
-import nodeByNodeOut from "../examples/python-output/node-by-node.txt?raw";
-import neuron from "../examples/neuron.ts?raw";
-import neuronPy from "../examples/neuron.py?raw";
-import neuronOut from "../examples/python-output/neuron.txt?raw";
-import tinyNet from "../examples/tiny-net.ts?raw";
-import tinyNetPy from "../examples/tiny-net.py?raw";
-import tinyNetOut from "../examples/python-output/tiny-net.txt?raw";
-import moons from "../examples/moons.ts?raw";
+import manualPy from "../examples/manual-backprop.py?raw";
+import manual from "../examples/manual-backprop.ts?raw";
 import moonsPy from "../examples/moons.py?raw";
+import moons from "../examples/moons.ts?raw";
+import neuronPy from "../examples/neuron.py?raw";
+import neuron from "../examples/neuron.ts?raw";
+import nodeByNodePy from "../examples/node-by-node.py?raw";
+import manualOut from "../examples/python-output/manual-backprop.txt?raw";
 import moonsOut from "../examples/python-output/moons.txt?raw";
+import neuronOut from "../examples/python-output/neuron.txt?raw";
+import nodeByNodeOut from "../examples/python-output/node-by-node.txt?raw";
+import tinyNetOut from "../examples/python-output/tiny-net.txt?raw";
+import walkthroughOut from "../examples/python-output/walkthrough.txt?raw";
+import tinyNetPy from "../examples/tiny-net.py?raw";
+import tinyNet from "../examples/tiny-net.ts?raw";
+import walkthroughPy from "../examples/walkthrough.py?raw";
+import walkthrough from "../examples/walkthrough.ts?raw";
 
 export interface Example {
   id: string;

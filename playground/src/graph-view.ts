@@ -83,7 +83,10 @@ export class GraphView {
         setText(n.grad, m.programGrads[i]!);
       });
       const at = m.programStep;
-      caption.textContent = at === null ? "The grads as the program left them." : `The grads as the program left them (step ${at} of ${this.last()}). Press Next or drag the slider to replay backward.`;
+      caption.textContent =
+        at === null
+          ? "The grads as the program left them."
+          : `The grads as the program left them (step ${at} of ${this.last()}). Press Next or drag the slider to replay backward.`;
       prev.disabled = false;
       next.disabled = false;
       return;

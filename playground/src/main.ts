@@ -2,13 +2,13 @@
 // show the run: errors, console output, the graph with its backward steps, the training plots,
 // and the Python original beside the TypeScript. The program lives in the URL's hash.
 
-import { createEditor } from "./editor.js";
-import { EXAMPLES, exampleById, type Example } from "./examples.js";
-import { GraphView } from "./graph-view.js";
-import { TrainingView } from "./training-view.js";
 import { compareOutputs } from "./compare.js";
-import { fromHash, toHash } from "./share.js";
+import { createEditor } from "./editor.js";
+import { EXAMPLES, type Example, exampleById } from "./examples.js";
+import { GraphView } from "./graph-view.js";
 import type { FromWorker, ProgramError } from "./protocol.js";
+import { fromHash, toHash } from "./share.js";
+import { TrainingView } from "./training-view.js";
 
 const DEBOUNCE_MS = 400;
 

@@ -38,7 +38,9 @@ export function plotsModule(send: { step(step: number, loss: number, accuracy: n
   function plotBoundary(model: ScoreModel, X: readonly (readonly number[])[], y: readonly number[], options: { step?: number; margin?: number } = {}): void {
     if (typeof model !== "function") throw new TypeError(`plotBoundary(model, X, y): model must be callable, as model([x0, x1]), got ${typeof model}`);
     if (!Array.isArray(X) || !Array.isArray(y) || X.length !== y.length || X.length === 0) {
-      throw new RangeError(`plotBoundary(model, X, y): X and y must be non-empty arrays of the same length, got ${Array.isArray(X) ? X.length : typeof X} and ${Array.isArray(y) ? y.length : typeof y}`);
+      throw new RangeError(
+        `plotBoundary(model, X, y): X and y must be non-empty arrays of the same length, got ${Array.isArray(X) ? X.length : typeof X} and ${Array.isArray(y) ? y.length : typeof y}`,
+      );
     }
     X.forEach((row, i) => {
       if (!Array.isArray(row) || row.length !== 2 || !row.every(Number.isFinite)) {

@@ -32,7 +32,10 @@ export async function fromHash(hash: string): Promise<Shared | null> {
 
 async function pipe(input: Uint8Array, stream: CompressionStream | DecompressionStream, limit = Infinity): Promise<Uint8Array> {
   const writer = stream.writable.getWriter();
-  void writer.write(input as Uint8Array<ArrayBuffer>).then(() => writer.close()).catch(() => {});
+  void writer
+    .write(input as Uint8Array<ArrayBuffer>)
+    .then(() => writer.close())
+    .catch(() => {});
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = stream.readable.getReader();

@@ -3,10 +3,10 @@
 // the backward replay, and what it plots. It runs off the page's thread, so a long training or
 // an endless loop never freezes the page: the page ends a busy worker and starts a new one.
 
+import { originalPositionFor, TraceMap } from "@jridgewell/trace-mapping";
 import * as runtime from "micrograd-ts";
-import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
-import { compile, CompileError, DONE_PARAM, MODULES_PARAM, type Compiled } from "./compile.js";
 import { replayBackward } from "./backward-steps.js";
+import { type Compiled, CompileError, compile, DONE_PARAM, MODULES_PARAM } from "./compile.js";
 import { PLOT_EXPORTS, plotsModule } from "./plots.js";
 import type { FromWorker, ProgramError, RunRequest } from "./protocol.js";
 

@@ -4,7 +4,7 @@
 // index by masked rejection. sklearn's make_moons (datasets.ts) runs on it.
 
 import { crLog } from "./correctly-rounded.js";
-import { MT19937, entropyWords } from "./mt19937.js";
+import { entropyWords, MT19937 } from "./mt19937.js";
 
 /** A shape for the array-returning draws: a length, or [rows, cols, …] (nested arrays, row-major). */
 export type Size = number | readonly number[];

@@ -2,7 +2,7 @@
 // Python: `print` (Python's text for numbers, lists and Values) and `sum` (which starts from 0
 // and adds left to right, building the same graph as Python's sum over Values).
 
-import { Value, add, type Operand } from "../engine.js";
+import { add, type Operand, Value } from "../engine.js";
 import { pyRepr } from "./format.js";
 
 /**

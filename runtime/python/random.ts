@@ -4,7 +4,7 @@
 // `random.seed(1337); new MLP(2, [16, 16, 1])` holds exactly the weights of micrograd's demo.
 
 import { crCos, crLog, crSin } from "./correctly-rounded.js";
-import { MT19937, entropyWords } from "./mt19937.js";
+import { entropyWords, MT19937 } from "./mt19937.js";
 
 /** One Mersenne Twister stream, as CPython's `random.Random`. */
 export class Random {

@@ -9,7 +9,7 @@
 // - mixed: several modules, all of the above at random;
 // - any-value: a Value in an operand typed `any` (tspc leaves it as tsc emits it, and it throws).
 
-import { binary, Exprs, ORACLE_IMPORT, POLY_IMPORT, rng, type Binding, type Expr, type Family, type Module, type Program, type Rng } from "./program.ts";
+import { type Binding, binary, type Expr, Exprs, type Family, type Module, ORACLE_IMPORT, POLY_IMPORT, type Program, type Rng, rng } from "./program.ts";
 
 const RT_IMPORT = 'import { begin, threw, log, note, leaf, k, ix, flag, maybe, kt, fixtures, report, finish } from "../rt.js";';
 const COMPOUND = ["+=", "-=", "*=", "/=", "**="] as const;
@@ -91,7 +91,10 @@ function target(r: Rng, scope: Binding[], features: Set<string>): Target {
   }
   if (k < 3) {
     features.add("target-member");
-    const [p, st] = r.pick<[string, "V" | "N"]>([["p", "V"], ["n", "N"]]);
+    const [p, st] = r.pick<[string, "V" | "N"]>([
+      ["p", "V"],
+      ["n", "N"],
+    ]);
     return { ops: `o.${p}`, setup: "", ref: `o.${p}`, st, rk: st };
   }
   if (k < 4) {
@@ -104,8 +107,8 @@ function target(r: Rng, scope: Binding[], features: Set<string>): Target {
     const [object, record] = r.pick<[string, string]>([
       ["R", "R"],
       ['note("obj", R)', "R"],
-      ["(log(\"seq-obj\"), R)", "R"],
-      ["boxes[ix(\"box\", 0)]!", "R"],
+      ['(log("seq-obj"), R)', "R"],
+      ['boxes[ix("box", 0)]!', "R"],
       ["RN", "RN"],
     ]);
     if (object !== record) features.add("object-side-effect");
@@ -158,7 +161,9 @@ function targetPrelude(r: Rng, out: Text): void {
 }
 
 function reportTargets(out: Text, scope: Binding[]): void {
-  out.both('report("R", [R.p0, R.p1, R.p2]); report("RN", [RN.p0, RN.p1, RN.p2]); report("A", A); report("o", [o.p, o.n]); report("G", G._p); report("c", c); report("last", last);');
+  out.both(
+    'report("R", [R.p0, R.p1, R.p2]); report("RN", [RN.p0, RN.p1, RN.p2]); report("A", A); report("o", [o.p, o.n]); report("G", G._p); report("c", c); report("last", last);',
+  );
   for (const b of scope) out.both(`report("${b.name}", ${b.name});`);
 }
 
@@ -246,7 +251,10 @@ function cycles(r: Rng, id: string): Program {
       features.add("cycle-bare-module");
       out.both(`import { f${next}, g${next} } from "./${next}.js";`);
       out.add("", ORACLE_IMPORT);
-      out.add(`export function f${name}(p: Parameters<typeof f${next}>[0], q: number) {\n  return p * q + p;\n}`, `export function f${name}(p: Parameters<typeof f${next}>[0], q: number) {\n  return add(mul(p, q), p);\n}`);
+      out.add(
+        `export function f${name}(p: Parameters<typeof f${next}>[0], q: number) {\n  return p * q + p;\n}`,
+        `export function f${name}(p: Parameters<typeof f${next}>[0], q: number) {\n  return add(mul(p, q), p);\n}`,
+      );
       out.both(`export function g${name}(p: number, q: number) {\n  return g${next}(p, q) * 2;\n}`);
       modules.push(out.module(name));
       continue;
@@ -325,7 +333,13 @@ function mixed(r: Rng, id: string): Program {
     const out = new Text();
     const scope: Binding[] = [];
     const deps = exported.filter(() => r.chance(0.5));
-    const imports = [...new Set(deps.map((d) => d.module))].map((mod) => `import { ${deps.filter((d) => d.module === mod).map((d) => d.name).join(", ")} } from "./${mod}.js";`);
+    const imports = [...new Set(deps.map((d) => d.module))].map(
+      (mod) =>
+        `import { ${deps
+          .filter((d) => d.module === mod)
+          .map((d) => d.name)
+          .join(", ")} } from "./${mod}.js";`,
+    );
     const back = m !== 0 && r.chance(0.3);
     if (back) {
       imports.push('import { ping } from "./m0.js";'); // back-edge: a cycle through the entry
@@ -358,7 +372,11 @@ function mixed(r: Rng, id: string): Program {
       out.add(`export const ${b.name}c = ${b.name};`, `export const ${b.name}c = ${b.name};`);
       exported.push({ module: name, name: `${b.name}c`, st: b.st, rk: b.rk });
     }
-    if (hasTargets) reportTargets(out, scope.filter((b) => b.name.startsWith(name)));
+    if (hasTargets)
+      reportTargets(
+        out,
+        scope.filter((b) => b.name.startsWith(name)),
+      );
     else for (const b of scope) out.both(`report("${b.name}", ${b.name});`);
     if (m === 0) out.both("finish();");
     modules.unshift(out.module(name));

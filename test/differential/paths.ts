@@ -15,9 +15,9 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { transformSync as esbuild } from "esbuild";
+import type { RewriteProgramOptions } from "../../transformer/ts/index.ts";
 import micrograd from "../../transformer/unplugin/vite.ts";
 import { babelTransform, ROOT } from "../transformer-babel.helpers.ts";
-import type { RewriteProgramOptions } from "../../transformer/ts/index.ts";
 import { compile } from "../transformer-ts.helpers.ts";
 import type { Unit } from "./families.ts";
 import { POLY_MODULE, RT } from "./program.ts";
@@ -83,7 +83,10 @@ function run(dir: string, units: Unit[], nodeArgs: string[] = []): Promise<Map<s
 
 /** Each unit's modules, rt and poly as `name -> text` (relative to the path's folder), in the form `which` picks. */
 function sources(units: Unit[], which: "ops" | "oracle", ext: string): Map<string, string> {
-  const files = new Map<string, string>([[`rt${ext}`, RT], [`poly${ext}`, POLY_MODULE[which]]]);
+  const files = new Map<string, string>([
+    [`rt${ext}`, RT],
+    [`poly${ext}`, POLY_MODULE[which]],
+  ]);
   for (const u of units) for (const m of u.modules) files.set(`${u.id}/${m.name}${ext}`, m[which]);
   return files;
 }
@@ -93,7 +96,12 @@ function outcomes(units: Unit[], logs: Map<string, string[]>): Map<string, Outco
 }
 
 /** Rewrites every file with `transform`, then runs them all. */
-async function jsPath(dir: string, units: Unit[], transform: (code: string, file: string) => string | Promise<string>, which: "ops" | "oracle" = "ops"): Promise<Map<string, Outcome>> {
+async function jsPath(
+  dir: string,
+  units: Unit[],
+  transform: (code: string, file: string) => string | Promise<string>,
+  which: "ops" | "oracle" = "ops",
+): Promise<Map<string, Outcome>> {
   const files = new Map<string, string>();
   await Promise.all([...sources(units, which, ".ts")].map(async ([name, text]) => void files.set(name.replace(/\.ts$/, ".js"), await transform(text, join(dir, name)))));
   writeFiles(dir, files);
@@ -120,7 +128,12 @@ export async function runPath(path: PathName, scratch: string, units: Unit[], po
     case "tspc":
       return tspcPath(dir, units, polyUsers);
     case "tspc-any":
-      return tspcPath(dir, units.filter((u) => u.modules.some((m) => /: any\b/.test(m.ops))), polyUsers, { dispatchAny: true });
+      return tspcPath(
+        dir,
+        units.filter((u) => u.modules.some((m) => /: any\b/.test(m.ops))),
+        polyUsers,
+        { dispatchAny: true },
+      );
   }
 }
 
@@ -147,7 +160,17 @@ async function tspcPath(dir: string, units: Unit[], polyUsers: Set<string>, rewr
       const entry = `${file.slice(dir.length + 1)}:${line + 1}: TS${d.code} ${typeof d.messageText === "string" ? d.messageText : d.messageText.messageText} | ${text}`;
       const unit = batch.find((u) => file.startsWith(join(dir, u.id) + "/"));
       // in a pack, the last block begun above the line
-      const owner = !unit ? null : unit.programs.length === 1 ? unit.programs[0]! : [...(d.file!.text.split("\n").slice(0, line + 1).join("\n").matchAll(/begin\("(p\d+)"\)/g))].at(-1)?.[1];
+      const owner = !unit
+        ? null
+        : unit.programs.length === 1
+          ? unit.programs[0]!
+          : [
+              ...d
+                .file!.text.split("\n")
+                .slice(0, line + 1)
+                .join("\n")
+                .matchAll(/begin\("(p\d+)"\)/g),
+            ].at(-1)?.[1];
       // rt.ts belongs to every program, poly.ts to those that call its functions
       const shared = batch.flatMap((u) => u.programs).filter((id) => !/poly\.ts$/.test(file) || polyUsers.has(id));
       for (const id of owner ? [owner] : shared) result.get(id)!.diagnostics.push(entry);

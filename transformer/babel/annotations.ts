@@ -2,12 +2,22 @@
 // declared as numbers, strings, booleans… or arrays of those, and functions declared to return
 // one. The plugin trusts them, as the TypeScript transformer trusts the checker.
 
-import type { NodePath, types as BabelTypes } from "@babel/core";
+import type { types as BabelTypes, NodePath } from "@babel/core";
 import type { FileState } from "./state.js";
 
 type TypeNode = BabelTypes.TSType | BabelTypes.TSTypeAnnotation | BabelTypes.Noop | BabelTypes.TypeAnnotation | null | undefined;
 
-const PRIMITIVE_TYPES = new Set(["TSNumberKeyword", "TSStringKeyword", "TSBooleanKeyword", "TSBigIntKeyword", "TSLiteralType", "TSUndefinedKeyword", "TSNullKeyword", "TSVoidKeyword", "TSTemplateLiteralType"]);
+const PRIMITIVE_TYPES = new Set([
+  "TSNumberKeyword",
+  "TSStringKeyword",
+  "TSBooleanKeyword",
+  "TSBigIntKeyword",
+  "TSLiteralType",
+  "TSUndefinedKeyword",
+  "TSNullKeyword",
+  "TSVoidKeyword",
+  "TSTemplateLiteralType",
+]);
 const TYPED_ARRAYS = new Set(["Float64Array", "Float32Array", "Int8Array", "Int16Array", "Int32Array", "Uint8Array", "Uint8ClampedArray", "Uint16Array", "Uint32Array"]);
 
 /** "primitive" for number, string, boolean… and unions of them; "array" for arrays of those. */

@@ -2,9 +2,9 @@
 // module constants that hold them, and the fast path written at the operator where a constant
 // could be in its temporal dead zone.
 
-import type { NodePath, types as BabelTypes } from "@babel/core";
+import type { types as BabelTypes, NodePath } from "@babel/core";
 import { addNamed } from "@babel/helper-module-imports";
-import { MAY_BE_VALUE, NATIVE, NOT_VALUE, type Expression, type FileState, type Node } from "./state.js";
+import { type Expression, type FileState, MAY_BE_VALUE, NATIVE, NOT_VALUE, type Node } from "./state.js";
 
 /** The helper `name`: its import (added once) and the name of the module constant that may hold it. */
 function helper(fs: FileState, name: string): { alias: BabelTypes.Identifier; imported: Expression } {
@@ -85,7 +85,10 @@ export function declareHelpers(fs: FileState): void {
   const { t } = fs;
   if (fs.moduleHelpers.size === 0) return;
   const helpers = [...fs.helpers].filter(([name]) => fs.moduleHelpers.has(name));
-  const moduleDeclaration = t.variableDeclaration("const", helpers.map(([, h]) => t.variableDeclarator(t.cloneNode(h.alias), t.cloneNode(h.imported))));
+  const moduleDeclaration = t.variableDeclaration(
+    "const",
+    helpers.map(([, h]) => t.variableDeclarator(t.cloneNode(h.alias), t.cloneNode(h.imported))),
+  );
   // First in the module body, before any code: imports are bound before the body runs, and
   // CommonJS requires of the helpers are the first statements.
   const importedNames = new Set([...fs.helpers.values()].flatMap((h) => (h.imported.type === "Identifier" ? [h.imported.name] : [])));
@@ -134,7 +137,15 @@ const INLINE = new WeakMap<Node, Inline>();
  * when nothing that runs after it can change it, anything else is stored in a temporary first
  * (`(_a = xs[i], typeof _a === "number" && … ? _a * w : opMul(_a, w))`).
  */
-export function dispatch(fs: FileState, name: string, operands: Expression[], native: (ops: Expression[]) => Expression, args: (ops: Expression[]) => Expression[], path: NodePath, result: "value" | "other"): Expression {
+export function dispatch(
+  fs: FileState,
+  name: string,
+  operands: Expression[],
+  native: (ops: Expression[]) => Expression,
+  args: (ops: Expression[]) => Expression[],
+  path: NodePath,
+  result: "value" | "other",
+): Expression {
   const { t } = fs;
   const at = placement(fs, path);
   if (typeof at === "string") return call(fs, name, args(operands), path, result);
@@ -222,7 +233,15 @@ export function declareTemporaries(fs: FileState): void {
 
 /** A literal: evaluating it again gives the same value with no effect. */
 function isLiteral(node: Node): boolean {
-  return node.type === "NumericLiteral" || node.type === "StringLiteral" || node.type === "BooleanLiteral" || node.type === "NullLiteral" || node.type === "BigIntLiteral" || isNumber(node) || (node.type === "TemplateLiteral" && node.expressions.length === 0);
+  return (
+    node.type === "NumericLiteral" ||
+    node.type === "StringLiteral" ||
+    node.type === "BooleanLiteral" ||
+    node.type === "NullLiteral" ||
+    node.type === "BigIntLiteral" ||
+    isNumber(node) ||
+    (node.type === "TemplateLiteral" && node.expressions.length === 0)
+  );
 }
 
 /** A number literal, negative ones included. */

@@ -18,11 +18,11 @@
 //
 // CommonJS-safe: babel-jest and Babel's config loader require() this file (no import.meta here).
 
-import type { PluginObj, types as BabelTypes } from "@babel/core";
+import type { types as BabelTypes, PluginObj } from "@babel/core";
 import { RUNTIME_MODULE } from "../operators.js";
 import { readAnnotations } from "./annotations.js";
 import { declareHelpers, declareTemporaries } from "./helpers.js";
-import { importsOtherModules, optInModules, optsIn, runtimeModules, type OptInOptions } from "./opt-in.js";
+import { importsOtherModules, type OptInOptions, optInModules, optsIn, runtimeModules } from "./opt-in.js";
 import { Positions, relativeName } from "./positions.js";
 import type { FileState, State } from "./state.js";
 import { rewrite } from "./visitors.js";

@@ -2,9 +2,9 @@
 // variables whose every assignment cannot be one, what the TypeScript annotations say is a
 // number. The plugin leaves these as written, so typed and plain number code runs untouched.
 
-import type { NodePath, types as BabelTypes } from "@babel/core";
+import type { types as BabelTypes, NodePath } from "@babel/core";
 import { NEVER_VALUE_BINARY, NEVER_VALUE_UNARY } from "../operators.js";
-import { MAY_BE_VALUE, NOT_VALUE, type FileState } from "./state.js";
+import { type FileState, MAY_BE_VALUE, NOT_VALUE } from "./state.js";
 
 /** Globals that are functions or namespaces returning numbers or strings. */
 const NUMBER_GLOBALS = new Set(["Math", "Number", "String", "parseInt", "parseFloat", "Date", "isNaN", "isFinite", "Boolean"]);
@@ -124,7 +124,20 @@ function identifierNotValue(fs: FileState, path: NodePath<BabelTypes.Identifier>
 export const canSkip = (fs: FileState, path: NodePath): boolean => notValue(fs, path, new Set());
 
 /** Array methods whose callback gets the element's index, and which parameter that is. */
-const INDEX_PARAMETER: Record<string, number> = { map: 1, forEach: 1, filter: 1, some: 1, every: 1, find: 1, findIndex: 1, findLast: 1, findLastIndex: 1, flatMap: 1, reduce: 2, reduceRight: 2 };
+const INDEX_PARAMETER: Record<string, number> = {
+  map: 1,
+  forEach: 1,
+  filter: 1,
+  some: 1,
+  every: 1,
+  find: 1,
+  findIndex: 1,
+  findLast: 1,
+  findLastIndex: 1,
+  flatMap: 1,
+  reduce: 2,
+  reduceRight: 2,
+};
 
 /** `i` in `xs.map((x, i) => …)`, `xs.reduce((s, x, i) => …)`, `Array.from(…, (_, i) => …)`: an index, a number. */
 function isIndexParam(param: NodePath): boolean {
@@ -132,11 +145,18 @@ function isIndexParam(param: NodePath): boolean {
   if (!fn || !(fn.isArrowFunctionExpression() || fn.isFunctionExpression())) return false;
   const position = fn.node.params.indexOf(param.node as BabelTypes.Identifier);
   const call = fn.parentPath;
-  if (!call?.isCallExpression() || call.node.arguments[0] !== fn.node && !(call.node.arguments[1] === fn.node)) return false;
+  if (!call?.isCallExpression() || (call.node.arguments[0] !== fn.node && !(call.node.arguments[1] === fn.node))) return false;
   const callee = call.node.callee;
   if (callee.type !== "MemberExpression" || callee.computed || callee.property.type !== "Identifier") return false;
   const name = callee.property.name;
-  if (name === "from") return position === 1 && call.node.arguments[1] === fn.node && callee.object.type === "Identifier" && callee.object.name === "Array" && !call.scope.hasBinding("Array", { noGlobals: true });
+  if (name === "from")
+    return (
+      position === 1 &&
+      call.node.arguments[1] === fn.node &&
+      callee.object.type === "Identifier" &&
+      callee.object.name === "Array" &&
+      !call.scope.hasBinding("Array", { noGlobals: true })
+    );
   return call.node.arguments[0] === fn.node && INDEX_PARAMETER[name] === position;
 }
 

@@ -4,7 +4,7 @@
 // or starts with the directive "use micrograd". The Node loader and the bundler plugins rewrite
 // every project file by default (`all: true`).
 
-import type { NodePath, types as BabelTypes } from "@babel/core";
+import type { types as BabelTypes, NodePath } from "@babel/core";
 import { RUNTIME_MODULE } from "../operators.js";
 
 /** The directive that opts a file in without an import: `"use micrograd";` at the top. */
@@ -40,7 +40,8 @@ export function mayOptIn(code: string, options: OptInOptions): boolean {
 export function importsOtherModules(program: NodePath<BabelTypes.Program>, runtime: Set<string>): boolean {
   const other = (source: string) => !runtime.has(source) && !source.startsWith("node:");
   for (const stmt of program.node.body) {
-    if ((stmt.type === "ImportDeclaration" || stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportAllDeclaration") && stmt.source && other(stmt.source.value)) return true;
+    if ((stmt.type === "ImportDeclaration" || stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportAllDeclaration") && stmt.source && other(stmt.source.value))
+      return true;
   }
   let found = false;
   program.traverse({

@@ -2,7 +2,6 @@
 // stack traces and editors.
 
 import type { types as BabelTypes } from "@babel/core";
-import type { FileState } from "./state.js";
 
 export class Positions {
   private lineStarts: number[] | null = null;
@@ -43,13 +42,20 @@ export function relativeName(filename: string, cwd: string): string {
   return file;
 }
 
+/** What where() and operatorOffset() read of the file's state (state.ts's FileState has it). */
+interface Located {
+  t: typeof BabelTypes;
+  file: string;
+  positions: Positions;
+}
+
 /** The position argument of a helper that throws: "file:line:column" of `offset`. */
-export function where(fs: FileState, offset: number | null | undefined): BabelTypes.StringLiteral {
+export function where(fs: Located, offset: number | null | undefined): BabelTypes.StringLiteral {
   return fs.t.stringLiteral(offset == null ? fs.file : `${fs.file}:${fs.positions.lineColumn(offset)}`);
 }
 
 /** Where the operator token starts, after the left operand (skipping `)`, blanks and comments). */
-export function operatorOffset(fs: FileState, leftEnd: number | null | undefined, op: string): number | null {
+export function operatorOffset(fs: Located, leftEnd: number | null | undefined, op: string): number | null {
   if (leftEnd == null) return null;
   const code = fs.positions.code;
   let i = leftEnd;

@@ -1,7 +1,7 @@
 // What the Babel plugin knows about the file it rewrites, and the marks it leaves on the nodes it
 // made (so that a second visit of a node leaves it alone).
 
-import type { NodePath, PluginPass, types as BabelTypes } from "@babel/core";
+import type { types as BabelTypes, NodePath, PluginPass } from "@babel/core";
 import type { Positions } from "./positions.js";
 
 export type T = typeof BabelTypes;

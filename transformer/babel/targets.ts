@@ -1,8 +1,8 @@
 // Compound assignments: the target is evaluated once (`obj[k()] *= v` reads and writes the same
 // entry, as the operator does).
 
-import type { NodePath, types as BabelTypes } from "@babel/core";
-import { GENERATED, type Expression, type Node, type T } from "./state.js";
+import type { types as BabelTypes, NodePath } from "@babel/core";
+import { type Expression, GENERATED, type Node, type T } from "./state.js";
 
 /**
  * For `obj[k()] op= v`, a temporary for the object and one for the key (when either could
@@ -12,7 +12,13 @@ import { GENERATED, type Expression, type Node, type T } from "./state.js";
 export function splitTarget(t: T, path: NodePath<BabelTypes.AssignmentExpression>): { write: BabelTypes.LVal; read: Expression } {
   let left: Node = path.node.left;
   // `x! += 1`, `(o.v as Value) *= 2`: the type wrapper only speaks to the checker
-  while (left.type === "TSNonNullExpression" || left.type === "TSAsExpression" || left.type === "TSSatisfiesExpression" || left.type === "TSTypeAssertion" || left.type === "ParenthesizedExpression") {
+  while (
+    left.type === "TSNonNullExpression" ||
+    left.type === "TSAsExpression" ||
+    left.type === "TSSatisfiesExpression" ||
+    left.type === "TSTypeAssertion" ||
+    left.type === "ParenthesizedExpression"
+  ) {
     left = left.expression;
   }
   if (left.type === "Identifier") return { write: left, read: t.identifier(left.name) };

@@ -2,19 +2,29 @@
 // becomes its dispatching helper (transformer/operators.ts says which), bottom up; a computed
 // key, an update and an argument of a function that takes numbers are checked.
 
-import type { NodePath, types as BabelTypes, Visitor } from "@babel/core";
-import { applied, binaryOperator, CHECK_HELPERS, makesValue, NUMBER_FUNCTIONS, NUMBER_GLOBAL_FUNCTIONS, unaryOperator, type Operator } from "../operators.js";
+import type { types as BabelTypes, NodePath, Visitor } from "@babel/core";
+import { applied, binaryOperator, CHECK_HELPERS, makesValue, NUMBER_FUNCTIONS, NUMBER_GLOBAL_FUNCTIONS, type Operator, unaryOperator } from "../operators.js";
 import { call, dispatch } from "./helpers.js";
 import { canSkip, isNullish } from "./not-value.js";
 import { operatorOffset, where } from "./positions.js";
-import { CHECKED, GENERATED, NATIVE, NOT_VALUE, type Expression, type FileState, type Node, type State } from "./state.js";
+import { CHECKED, type Expression, type FileState, GENERATED, NATIVE, NOT_VALUE, type Node, type State } from "./state.js";
 import { splitTarget } from "./targets.js";
 
 /** `arr[k]`, `k in o`: a key that could be a Value goes through opKey, which throws for one (it would become the string "Value(…)"). */
 function wrapKey(fs: FileState, key: NodePath<Expression>): void {
   if (canSkip(fs, key)) return;
   const at = where(fs, key.node.start);
-  key.replaceWith(dispatch(fs, CHECK_HELPERS.key, [key.node], ([k]) => k!, ([k]) => [k!, at], key, "other"));
+  key.replaceWith(
+    dispatch(
+      fs,
+      CHECK_HELPERS.key,
+      [key.node],
+      ([k]) => k!,
+      ([k]) => [k!, at],
+      key,
+      "other",
+    ),
+  );
 }
 
 /** "Math.max" for a call of a function of the language that takes numbers (not shadowed), else null. */
@@ -93,7 +103,14 @@ export const rewrite: Visitor<State> = {
       const op = t.stringLiteral(node.operator);
       CHECKED.add(node);
       let target: Node = node.argument;
-      while (target.type === "TSNonNullExpression" || target.type === "TSAsExpression" || target.type === "TSSatisfiesExpression" || target.type === "TSTypeAssertion" || target.type === "ParenthesizedExpression") target = target.expression;
+      while (
+        target.type === "TSNonNullExpression" ||
+        target.type === "TSAsExpression" ||
+        target.type === "TSSatisfiesExpression" ||
+        target.type === "TSTypeAssertion" ||
+        target.type === "ParenthesizedExpression"
+      )
+        target = target.expression;
       if (target.type === "Identifier") {
         const check = call(fs, CHECK_HELPERS.update, [t.identifier(target.name), op, at], path, "other");
         path.replaceWith(t.sequenceExpression([check, node]));
@@ -127,11 +144,22 @@ export const rewrite: Visitor<State> = {
         if (arg.isSpreadElement()) {
           const inner = arg.get("argument");
           // the elements are what the function gets: an array of numbers is skipped, anything else checked
-          if (NOT_VALUE.has(inner.node) || (inner.isArrayExpression() && inner.get("elements").every((e) => e.node !== null && !e.isSpreadElement() && canSkip(fs, e as NodePath)))) continue;
+          if (NOT_VALUE.has(inner.node) || (inner.isArrayExpression() && inner.get("elements").every((e) => e.node !== null && !e.isSpreadElement() && canSkip(fs, e as NodePath))))
+            continue;
           inner.replaceWith(call(fs, CHECK_HELPERS.args, [inner.node, t.stringLiteral(name), where(fs, inner.node.start)], inner, "other"));
         } else if (arg.isExpression() && !canSkip(fs, arg)) {
           const at = where(fs, arg.node.start);
-          arg.replaceWith(dispatch(fs, CHECK_HELPERS.arg, [arg.node], ([x]) => x!, ([x]) => [x!, t.stringLiteral(name), at], arg, "other"));
+          arg.replaceWith(
+            dispatch(
+              fs,
+              CHECK_HELPERS.arg,
+              [arg.node],
+              ([x]) => x!,
+              ([x]) => [x!, t.stringLiteral(name), at],
+              arg,
+              "other",
+            ),
+          );
         }
       }
     },

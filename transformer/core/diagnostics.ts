@@ -4,8 +4,8 @@
 // out where one of ours explains the same expression.
 
 import type * as TS from "typescript";
-import type { MgDiagnostic } from "./rewrite.js";
 import type { PositionMap } from "./position-map.js";
+import type { MgDiagnostic } from "./rewrite.js";
 import type { TypeScriptModule } from "./values.js";
 
 /** The diagnostic source of micrograd-ts's own diagnostics. */

@@ -4,8 +4,8 @@
 // the outer call's head before the inner one's, the inner closing parenthesis first.
 
 import type * as TS from "typescript";
-import { applyEdits, normalizeEdits } from "./positions.js";
 import type { TextEdit } from "./positions.js";
+import { applyEdits, normalizeEdits } from "./positions.js";
 import type { TypeScriptModule } from "./values.js";
 
 interface Edit extends TextEdit {

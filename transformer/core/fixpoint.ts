@@ -17,13 +17,13 @@
 import type * as TS from "typescript";
 import { brokenExpressions } from "./broken.js";
 import { notSettled } from "./diagnostics.js";
-import { withDependents, type ImportGraph } from "./graph.js";
 import { importPosition } from "./edits.js";
+import { type ImportGraph, withDependents } from "./graph.js";
 import { Knowledge } from "./inference.js";
 import { checkerQueries } from "./lookup.js";
 import { PositionMap } from "./position-map.js";
 import type { TextEdit } from "./positions.js";
-import { rewriteSourceFile, unchanged, type RewriteResult } from "./rewrite.js";
+import { type RewriteResult, rewriteSourceFile, unchanged } from "./rewrite.js";
 import type { TypeScriptModule } from "./values.js";
 
 /** A candidate file and its current rewrite. */
@@ -77,7 +77,10 @@ export interface FixpointOutcome {
 export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string, FileRewrite>, start: Iterable<string>): FixpointOutcome {
   const { ts } = host;
   const maxRounds = host.maxRounds ?? Infinity;
-  const debug = typeof process !== "undefined" && process.env?.MG_DEBUG_UNMAPPED ? (n: TS.Node) => console.error("unmapped", n.getSourceFile().fileName, n.getStart(), ts.SyntaxKind[n.kind]) : undefined;
+  const debug =
+    typeof process !== "undefined" && process.env?.MG_DEBUG_UNMAPPED
+      ? (n: TS.Node) => console.error("unmapped", n.getSourceFile().fileName, n.getStart(), ts.SyntaxKind[n.kind])
+      : undefined;
   const outcome: FixpointOutcome = { rounds: 0, converged: false, unsettled: [], unmapped: 0 };
   const states = new StateHistory(graph.order, files);
   let visit = withDependents(graph, start);

@@ -123,7 +123,14 @@ export function importGraph(ts: TypeScriptModule, program: TS.Program, candidate
     }
     imports.set(f.fileName, mine);
   }
-  return { order: dependenciesFirst(candidates.map((f) => f.fileName), imports), imports, importers };
+  return {
+    order: dependenciesFirst(
+      candidates.map((f) => f.fileName),
+      imports,
+    ),
+    imports,
+    importers,
+  };
 }
 
 /**

@@ -13,13 +13,13 @@
 // checker); this file decides what each operator becomes.
 
 import type * as TS from "typescript";
-import { BINARY, COMPOUND, RUNTIME_MODULE, STRING_CONCAT, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../operators.js";
 import type { SupportedOp, UnsupportedOp } from "../operators.js";
+import { BINARY, COMPOUND, RUNTIME_MODULE, STRING_CONCAT, UNARY, UNSUPPORTED_BINARY, UNSUPPORTED_UNARY } from "../operators.js";
 import { FileEdits } from "./edits.js";
 import { existingRuntimeImport } from "./import-path.js";
 import { declarationKey, declarationOfSymbol, Inference, Knowledge } from "./inference.js";
 import type { TextEdit } from "./positions.js";
-import { valueTypesFor, type Kind, type TypeScriptModule, type ValueTypes } from "./values.js";
+import { type Kind, type TypeScriptModule, type ValueTypes, valueTypesFor } from "./values.js";
 
 export type { TextEdit } from "./positions.js";
 export type { TypeScriptModule } from "./values.js";
@@ -138,8 +138,8 @@ class FileRewriter {
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && !node.questionDotToken && !node.expression.questionDotToken) {
       const target = node.expression.expression;
       const k = this.visit(target, depth + 2) ?? inference.declaredKind(skipParens(ts, target));
-      node.typeArguments?.forEach((t) => this.visit(t, depth + 1));
-      node.arguments.forEach((a) => this.visit(a, depth + 1));
+      for (const t of node.typeArguments ?? []) this.visit(t, depth + 1);
+      for (const a of node.arguments) this.visit(a, depth + 1);
       if (k === "value") return this.values.memberKind(node.expression.name.text, true);
       return inference.memberReturns(node.expression.name);
     }
@@ -169,7 +169,7 @@ class FileRewriter {
       return undefined;
     }
     if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
-      node.arguments.forEach((a) => this.visit(a, depth + 1));
+      for (const a of node.arguments) this.visit(a, depth + 1);
       return inference.callReturns(node.expression);
     }
     ts.forEachChild(node, (child) => {

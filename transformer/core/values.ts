@@ -27,11 +27,7 @@ export function declaresValueBrand(ts: TypeScriptModule, sf: TS.SourceFile): boo
           ts.isVariableStatement(s) &&
           s.declarationList.declarations.some(
             (d) =>
-              ts.isIdentifier(d.name) &&
-              d.name.text === "VALUE_BRAND" &&
-              d.type !== undefined &&
-              ts.isTypeOperatorNode(d.type) &&
-              d.type.operator === ts.SyntaxKind.UniqueKeyword,
+              ts.isIdentifier(d.name) && d.name.text === "VALUE_BRAND" && d.type !== undefined && ts.isTypeOperatorNode(d.type) && d.type.operator === ts.SyntaxKind.UniqueKeyword,
           ),
       );
     brandFiles.set(sf, known);

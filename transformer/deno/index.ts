@@ -21,7 +21,11 @@ const FEATURE = "micrograd-ts/deno";
 const PROJECT_SCRIPT = /\.m?[jt]sx?$/;
 
 interface Hooks {
-  load(url: string, context: object, next: (url: string, context?: object) => { format?: string | null; source?: unknown }): { format?: string | null; source?: unknown; shortCircuit?: boolean };
+  load(
+    url: string,
+    context: object,
+    next: (url: string, context?: object) => { format?: string | null; source?: unknown },
+  ): { format?: string | null; source?: unknown; shortCircuit?: boolean };
 }
 const registerHooks = (nodeModule as { registerHooks?: (hooks: Hooks) => void }).registerHooks;
 if (typeof registerHooks !== "function") {

@@ -11,7 +11,7 @@
 
 import type * as TS from "typescript";
 import { NOT_SETTLED } from "../core/diagnostics.js";
-import { fileRewrite, settle, type FileRewrite } from "../core/fixpoint.js";
+import { type FileRewrite, fileRewrite, settle } from "../core/fixpoint.js";
 import { filesReachingRuntime, importGraph } from "../core/graph.js";
 import { importSpecifier } from "../core/import-path.js";
 import { applyEdits, type TextEdit } from "../core/positions.js";
@@ -180,7 +180,15 @@ function shifted(previous: FileState, sf: TS.SourceFile): RewriteResult {
   const { start, oldEnd, newEnd } = changedRange(previous.original.text, sf.text);
   const delta = newEnd - oldEnd;
   const move = (pos: number) => (pos >= oldEnd ? pos + delta : pos);
-  const edits = previous.result.edits.map((e) => ({ start: e.start >= oldEnd && !(e.start === start && e.end === start) ? e.start + delta : e.start, end: e.end >= oldEnd && !(e.start === start && e.end === start) ? e.end + delta : e.end, text: e.text }));
-  const diagnostics = previous.result.diagnostics.map((d) => ({ ...d, start: move(d.start), expression: d.expression && { start: move(d.expression.start), end: move(d.expression.end) } }));
+  const edits = previous.result.edits.map((e) => ({
+    start: e.start >= oldEnd && !(e.start === start && e.end === start) ? e.start + delta : e.start,
+    end: e.end >= oldEnd && !(e.start === start && e.end === start) ? e.end + delta : e.end,
+    text: e.text,
+  }));
+  const diagnostics = previous.result.diagnostics.map((d) => ({
+    ...d,
+    start: move(d.start),
+    expression: d.expression && { start: move(d.expression.start), end: move(d.expression.end) },
+  }));
   return { ...previous.result, text: applyEdits(sf.text, edits), edits, diagnostics };
 }

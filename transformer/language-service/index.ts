@@ -10,9 +10,9 @@
 import type * as TS from "typescript";
 import { createMicrogradService } from "./service.js";
 
-export { createMicrogradService, rewriteOf, type MicrogradServiceOptions } from "./service.js";
-export { updateRewrites, carryEdits } from "./fixpoint.js";
 export { PositionMap } from "../core/position-map.js";
+export { carryEdits, updateRewrites } from "./fixpoint.js";
+export { createMicrogradService, type MicrogradServiceOptions, rewriteOf } from "./service.js";
 
 function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
   const ts = modules.typescript;

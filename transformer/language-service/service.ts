@@ -12,10 +12,10 @@
 // in generated text (the `mul` of `mul(a, b)`, the added import) never reaches the editor.
 
 import type * as TS from "typescript";
-import { toDiagnostic, toOriginalDiagnostic, withOurs, type Rewritten } from "../core/diagnostics.js";
+import { type Rewritten, toDiagnostic, toOriginalDiagnostic, withOurs } from "../core/diagnostics.js";
 import { PositionMap, type Span } from "../core/position-map.js";
 import type { MgDiagnostic } from "../core/rewrite.js";
-import { updateRewrites, type FileState } from "./fixpoint.js";
+import { type FileState, updateRewrites } from "./fixpoint.js";
 
 export interface MicrogradServiceOptions {
   /** The project's service (over the original text). */
@@ -168,8 +168,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const span = spanToRewritten(fileName, { start: range.pos, length: range.end - range.pos });
     return { pos: span.start, end: span.start + span.length };
   };
-  const isGenerated = (fileName: string, span: Span): boolean =>
-    mapOf(fileName)?.isGenerated(span.start, span.start + span.length) ?? false;
+  const isGenerated = (fileName: string, span: Span): boolean => mapOf(fileName)?.isGenerated(span.start, span.start + span.length) ?? false;
 
   /** Maps the spans of a result that carries `fileName`, `textSpan` and maybe `contextSpan`. */
   function mapLocation<T extends { fileName: string; textSpan: TS.TextSpan; contextSpan?: TS.TextSpan }>(loc: T): T {
@@ -179,9 +178,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   }
   const keepLocation = (loc: { fileName: string; textSpan: TS.TextSpan }) => !isGenerated(loc.fileName, loc.textSpan);
 
-  function mapLocations<T extends { fileName: string; textSpan: TS.TextSpan; contextSpan?: TS.TextSpan }>(
-    locs: readonly T[] | undefined,
-  ): T[] | undefined {
+  function mapLocations<T extends { fileName: string; textSpan: TS.TextSpan; contextSpan?: TS.TextSpan }>(locs: readonly T[] | undefined): T[] | undefined {
     return locs?.filter(keepLocation).map(mapLocation);
   }
 
@@ -321,7 +318,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       const textChanges: TS.TextChange[] = [];
       for (const tc of change.textChanges) {
         const { start, length } = tc.span;
-        if (map.touchesGenerated(start, start + length) || (helpers && helpers.test(tc.newText))) {
+        if (map.touchesGenerated(start, start + length) || helpers?.test(tc.newText)) {
           if (dropTouching) continue;
           return undefined;
         }
@@ -446,11 +443,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       sync();
       const operator = operatorAt(fileName, position);
       if (operator) return operatorQuickInfo(fileName, operator) ?? base.getQuickInfoAtPosition(fileName, position);
-      const info = (rewritten.getQuickInfoAtPosition as (f: string, p: number, m?: number) => TS.QuickInfo | undefined)(
-        fileName,
-        toRewritten(fileName, position),
-        maximumLength,
-      );
+      const info = (rewritten.getQuickInfoAtPosition as (f: string, p: number, m?: number) => TS.QuickInfo | undefined)(fileName, toRewritten(fileName, position), maximumLength);
       if (!info || isGenerated(fileName, info.textSpan)) return undefined;
       return { ...info, textSpan: spanToOriginal(fileName, info.textSpan) };
     },
@@ -585,21 +578,13 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getSemanticClassifications(fileName: string, span: TS.TextSpan, format?: TS.SemanticClassificationFormat) {
       sync();
-      const spans = (rewritten.getSemanticClassifications as (...a: unknown[]) => TS.ClassifiedSpan[])(
-        fileName,
-        spanToRewritten(fileName, span),
-        format,
-      );
+      const spans = (rewritten.getSemanticClassifications as (...a: unknown[]) => TS.ClassifiedSpan[])(fileName, spanToRewritten(fileName, span), format);
       return spans.filter((s) => !isGenerated(fileName, s.textSpan)).map((s) => ({ ...s, textSpan: spanToOriginal(fileName, s.textSpan) }));
     },
 
     getEncodedSemanticClassifications(fileName: string, span: TS.TextSpan, format?: TS.SemanticClassificationFormat) {
       sync();
-      const result = (rewritten.getEncodedSemanticClassifications as (...a: unknown[]) => TS.Classifications)(
-        fileName,
-        spanToRewritten(fileName, span),
-        format,
-      );
+      const result = (rewritten.getEncodedSemanticClassifications as (...a: unknown[]) => TS.Classifications)(fileName, spanToRewritten(fileName, span), format);
       const map = mapOf(fileName);
       if (!map) return result;
       const spans: number[] = [];
@@ -625,16 +610,19 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       // generated text is left out, and when none is left the project's own service answers.
       sync();
       const span = spanToRewritten(fileName, { start, length: end - start });
-      const fixes = rewritten
-        .getCodeFixesAtPosition(fileName, span.start, span.start + span.length, errorCodes, fmt, preferences)
-        .flatMap((fix) => {
-          const changes = mapFileTextChanges(fix.changes);
-          return changes ? [{ ...fix, changes }] : [];
-        });
+      const fixes = rewritten.getCodeFixesAtPosition(fileName, span.start, span.start + span.length, errorCodes, fmt, preferences).flatMap((fix) => {
+        const changes = mapFileTextChanges(fix.changes);
+        return changes ? [{ ...fix, changes }] : [];
+      });
       return fixes.length > 0 ? fixes : base.getCodeFixesAtPosition(fileName, start, end, errorCodes, fmt, preferences);
     },
 
-    getCombinedCodeFix(scope: TS.CombinedCodeFixScope, fixId: {}, fmt: TS.FormatCodeSettings, preferences: TS.UserPreferences): TS.CombinedCodeActions {
+    getCombinedCodeFix(
+      scope: TS.CombinedCodeFixScope,
+      fixId: Parameters<TS.LanguageService["getCombinedCodeFix"]>[1],
+      fmt: TS.FormatCodeSettings,
+      preferences: TS.UserPreferences,
+    ): TS.CombinedCodeActions {
       // As single fixes: from the rewritten program (its types), mapped back; the changes that
       // would write over generated text are left out; the project's own when none is left.
       sync();
@@ -672,7 +660,15 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       sync();
       const plain = () => base.getEditsForRefactor(fileName, fmt, positionOrRange, refactorName, actionName, preferences, interactiveRefactorArguments);
       if (!mapOf(fileName)) return plain();
-      const info = rewritten.getEditsForRefactor(fileName, fmt, rangeToRewritten(fileName, positionOrRange, true), refactorName, actionName, preferences, interactiveRefactorArguments);
+      const info = rewritten.getEditsForRefactor(
+        fileName,
+        fmt,
+        rangeToRewritten(fileName, positionOrRange, true),
+        refactorName,
+        actionName,
+        preferences,
+        interactiveRefactorArguments,
+      );
       if (!info) return plain();
       const edits = mapFileTextChanges(info.edits);
       if (!edits) return plain();
@@ -751,8 +747,5 @@ function argumentOfGeneratedCall(map: PositionMap, text: string, pos: number): b
 
 /** Internal in TypeScript's typings, but tsserver calls it on every plugin's service for big files. */
 interface RegionService {
-  getRegionSemanticDiagnostics?(
-    fileName: string,
-    ranges: TS.TextRange[],
-  ): { diagnostics: TS.Diagnostic[]; spans: TS.TextSpan[] } | undefined;
+  getRegionSemanticDiagnostics?(fileName: string, ranges: TS.TextRange[]): { diagnostics: TS.Diagnostic[]; spans: TS.TextSpan[] } | undefined;
 }

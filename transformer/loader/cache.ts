@@ -18,7 +18,7 @@
 // as they are.
 
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
+import { chmodSync, constants, existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, type Stats, statSync } from "node:fs";
 import { open, rename, unlink, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, dirname, isAbsolute, join, resolve, sep } from "node:path";
@@ -59,7 +59,13 @@ export class CompileCache {
   key(filename: string, source: string, inputs: Record<string, unknown>): string {
     if (this.folderFor(filename) === null) return "";
     this.fingerprint ??= this.settings.fingerprint();
-    return createHash("sha256").update(this.fingerprint).update("\0").update(JSON.stringify({ filename, ...inputs })).update("\0").update(source).digest("hex");
+    return createHash("sha256")
+      .update(this.fingerprint)
+      .update("\0")
+      .update(JSON.stringify({ filename, ...inputs }))
+      .update("\0")
+      .update(source)
+      .digest("hex");
   }
 
   /** The verified output cached for `key`, or null (nothing cached, no cache, or a damaged entry, now deleted). */

@@ -116,7 +116,14 @@ const cache = new CompileCache({
       // what Babel's output depends on: its core (parser, traverse, generator, types, …), the
       // preset and its plugins, and what the operator plugin imports; with their dependencies
       ["@babel/core", "@babel/preset-typescript", "@babel/helper-module-imports", "@babel/plugin-proposal-decorators", "@babel/plugin-transform-explicit-resource-management"],
-      [join(here, "../../../package.json"), join(here, "../operators.js"), join(here, "../compile.js"), join(here, "hooks.js"), join(here, "cache.js"), ...codeFiles(join(here, "../babel"))],
+      [
+        join(here, "../../../package.json"),
+        join(here, "../operators.js"),
+        join(here, "../compile.js"),
+        join(here, "hooks.js"),
+        join(here, "cache.js"),
+        ...codeFiles(join(here, "../babel")),
+      ],
     ),
 });
 
@@ -146,5 +153,14 @@ function babelCompile(source: string, filename: string, typescript: boolean, cwd
   // Node runs the output as it is: decorators and `using` are lowered (compile.ts), and every
   // project file is rewritten (a module may get Values from another without importing the runtime).
   const plugin = { all: !dependency(filename) };
-  return compileOperators(source, { filename, cwd, stripTypes: typescript, sourceType: "module", sourceMaps: "inline", plugin, lowerSyntax: true, feature: "micrograd-ts/register" }).then((r) => r.code);
+  return compileOperators(source, {
+    filename,
+    cwd,
+    stripTypes: typescript,
+    sourceType: "module",
+    sourceMaps: "inline",
+    plugin,
+    lowerSyntax: true,
+    feature: "micrograd-ts/register",
+  }).then((r) => r.code);
 }

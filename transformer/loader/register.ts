@@ -7,7 +7,9 @@ import { checkBabel } from "../compile.js";
 
 if ("Deno" in globalThis) {
   // Deno has module.register, but it does nothing there: the program would run untransformed.
-  throw new Error('micrograd-ts/register is for Node; under Deno preload micrograd-ts/deno: deno run --allow-read --allow-env --preload preload.ts app.ts, with import "micrograd-ts/deno" in preload.ts');
+  throw new Error(
+    'micrograd-ts/register is for Node; under Deno preload micrograd-ts/deno: deno run --allow-read --allow-env --preload preload.ts app.ts, with import "micrograd-ts/deno" in preload.ts',
+  );
 }
 const register = (nodeModule as { register?: (specifier: string, parentURL: string) => void }).register;
 if (typeof register !== "function") {

@@ -8,15 +8,15 @@
 
 import type * as TS from "typescript";
 import type { TypeScriptModule } from "../core/values.js";
-import { rewriteProgram } from "./program.js";
 import type { RewriteProgramOptions } from "./program.js";
+import { rewriteProgram } from "./program.js";
 
-export { rewriteProgram, filesReachingRuntime, DIAGNOSTIC_SOURCE } from "./program.js";
-export type { RewriteProgramOptions, RewriteProgramResult, RewrittenFile } from "./program.js";
+export { applyEdits, toOriginal, toRewritten } from "../core/positions.js";
+export type { MgDiagnostic, RewriteOptions, RewriteResult, TextEdit, TypeScriptModule } from "../core/rewrite.js";
 export { rewriteSourceFile } from "../core/rewrite.js";
 export { declaresValueBrand, ValueTypes } from "../core/values.js";
-export type { RewriteResult, RewriteOptions, MgDiagnostic, TextEdit, TypeScriptModule } from "../core/rewrite.js";
-export { toOriginal, toRewritten, applyEdits } from "../core/positions.js";
+export type { RewriteProgramOptions, RewriteProgramResult, RewrittenFile } from "./program.js";
+export { DIAGNOSTIC_SOURCE, filesReachingRuntime, rewriteProgram } from "./program.js";
 
 export interface TransformerConfig extends RewriteProgramOptions {
   transform?: string;
@@ -28,16 +28,11 @@ interface ProgramTransformerExtras {
 }
 
 /** The ts-patch program transformer entry. */
-export default function microgradTransformer(
-  program: TS.Program,
-  host: TS.CompilerHost | undefined,
-  config: TransformerConfig,
-  extras: ProgramTransformerExtras,
-): TS.Program {
+export default function microgradTransformer(program: TS.Program, host: TS.CompilerHost | undefined, config: TransformerConfig, extras: ProgramTransformerExtras): TS.Program {
   if (!isProgram(program) || (host !== undefined && typeof (host as Partial<TS.CompilerHost>).getSourceFile !== "function") || !extras?.ts) {
     throw new Error(
       'micrograd-ts/transformer is a program transformer: in tsconfig.json write { "transform": "micrograd-ts/transformer", "transformProgram": true } ' +
-        "(without \"transformProgram\": true ts-patch calls it as a source transformer, which cannot re-check types).",
+        '(without "transformProgram": true ts-patch calls it as a source transformer, which cannot re-check types).',
     );
   }
   // In the editor the language-service plugin serves the rewritten program and maps positions

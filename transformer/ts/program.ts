@@ -5,8 +5,8 @@
 // reports diagnostics on the files as written and writes source maps that point into them.
 
 import type * as TS from "typescript";
-import { DIAGNOSTIC_SOURCE, toDiagnostic, toOriginalDiagnostic, withOurs, type OurDiagnostic } from "../core/diagnostics.js";
-import { asWritten, fnv1a, settle, type FileRewrite } from "../core/fixpoint.js";
+import { DIAGNOSTIC_SOURCE, type OurDiagnostic, toDiagnostic, toOriginalDiagnostic, withOurs } from "../core/diagnostics.js";
+import { asWritten, type FileRewrite, fnv1a, settle } from "../core/fixpoint.js";
 import { filesReachingRuntime, importGraph } from "../core/graph.js";
 import { importSpecifier } from "../core/import-path.js";
 import type { RewriteResult, TypeScriptModule } from "../core/rewrite.js";
@@ -196,7 +196,7 @@ function toBase64(text: string): string {
 function mapEmittedSourceMaps(program: TS.Program, files: ReadonlyMap<string, FileRewrite>, baseHost: TS.CompilerHost): void {
   const previous = program.emit;
   const fix = (name: string, text: string, sources: readonly TS.SourceFile[] | undefined): string => {
-    const rewritten = (sources ?? []).map((sf) => files.get(sf.fileName)).filter((f) => f !== undefined && f.result.changed);
+    const rewritten = (sources ?? []).map((sf) => files.get(sf.fileName)).filter((f) => f?.result.changed);
     if (rewritten.length !== 1 || sources!.length !== 1) return text; // one file per output (not outFile bundles)
     const f = rewritten[0]!;
     const mapped = [{ index: 0, original: f.original.text, rewritten: f.result.text, edits: f.result.edits }];
@@ -205,7 +205,7 @@ function mapEmittedSourceMaps(program: TS.Program, files: ReadonlyMap<string, Fi
     if (inline === null) return text;
     return text.replace(INLINE_MAP, (_m, head: string, b64: string) => head + toBase64(remapSourceMap(fromBase64(b64), mapped)));
   };
-  program.emit = function (target, writeFile, token, onlyDts, transformers, ...rest: unknown[]) {
+  program.emit = (target, writeFile, token, onlyDts, transformers, ...rest: unknown[]) => {
     const write: TS.WriteFileCallback = writeFile ?? ((name, text, bom, onError, sources, data) => baseHost.writeFile(name, text, bom, onError, sources, data));
     const wrapped: TS.WriteFileCallback = (name, text, bom, onError, sources, data) => write(name, fix(name, text, sources), bom, onError, sources, data);
     return (previous as (...args: unknown[]) => TS.EmitResult).call(program, target, wrapped, token, onlyDts, transformers, ...rest);

@@ -60,12 +60,19 @@ export const factory: UnpluginFactory<MicrogradPluginOptions | undefined, false>
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new TypeError(`${entry}: options must be an object like { exclude: /generated/ }, got ${JSON.stringify(options)}`);
   }
-  checkPeers(require.resolve, entry, BUNDLER.filter((p) => p !== "unplugin"));
+  checkPeers(
+    require.resolve,
+    entry,
+    BUNDLER.filter((p) => p !== "unplugin"),
+  );
   const { include = SCRIPT, exclude = NODE_MODULES, stripTypes = false, ...babelOptions } = options;
   // The Babel plugin checks its own options (importSource, optInModules, all) on the first file.
   const plugin: MicrogradBabelOptions = { ...babelOptions, all: babelOptions.all ?? true };
   if (typeof stripTypes !== "boolean") throw new TypeError(`${entry}: option "stripTypes" must be a boolean, got ${JSON.stringify(stripTypes)}`);
-  for (const [key, value] of [["include", include], ["exclude", exclude]] as const) {
+  for (const [key, value] of [
+    ["include", include],
+    ["exclude", exclude],
+  ] as const) {
     if (!toArray(value).every((p) => typeof p === "string" || p instanceof RegExp)) {
       throw new TypeError(`${entry}: option "${key}" must be a RegExp, a glob string or an array of them, got ${String(value)}`);
     }
@@ -106,7 +113,11 @@ export const factory: UnpluginFactory<MicrogradPluginOptions | undefined, false>
               if (!importer || NODE_MODULES.test(importer)) return null;
               const dir = dirname(importer.replace(/[?#].*$/, ""));
               if (isFile(resolve(dir, source))) return null;
-              return tsCandidates(source).map((c) => resolve(dir, c)).find(isFile) ?? null;
+              return (
+                tsCandidates(source)
+                  .map((c) => resolve(dir, c))
+                  .find(isFile) ?? null
+              );
             },
           },
         }
