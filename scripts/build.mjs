@@ -9,7 +9,8 @@
 // `[VALUE_BRAND]`, by which the transformers and the editor plugin recognise a Value in the
 // user's program, and @internal constructors (without one, a class reads as having a public
 // constructor that takes no arguments).
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { sourceHash } from "./source-hash.mjs";
 
@@ -34,9 +35,9 @@ function withoutInternalMembers(context) {
   return (file) => (ts.isSourceFile(file) ? ts.visitEachChild(file, visit, context) : file);
 }
 
-function build(project, transformers) {
+function build(project, transformers, outDir) {
   const host = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => fail([d]) };
-  const config = ts.getParsedCommandLineOfConfigFile(project, {}, host);
+  const config = ts.getParsedCommandLineOfConfigFile(project, { outDir }, host);
   if (config.errors.length) fail(config.errors);
   const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, projectReferences: config.projectReferences });
   const emitted = program.emit(undefined, undefined, undefined, false, transformers);
@@ -47,11 +48,21 @@ function build(project, transformers) {
 function fail(diagnostics) {
   const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: ts.sys.getCurrentDirectory, getNewLine: () => ts.sys.newLine };
   process.stderr.write(ts.formatDiagnosticsWithColorAndContext(diagnostics, host));
+  rmSync(staging, { recursive: true, force: true });
   process.exit(1);
 }
 
-build("tsconfig.build.json", { afterDeclarations: [withoutInternalMembers] });
-build("tsconfig.cjs.json");
-mkdirSync("dist/cjs", { recursive: true });
-writeFileSync("dist/cjs/package.json", '{ "type": "commonjs" }\n');
-writeFileSync("dist/.source-hash", sourceHash() + "\n");
+// The build goes to a folder of its own, which then replaces dist/ whole: nothing of an earlier
+// build stays (a moved or deleted module would otherwise linger in dist/ and in npm pack), and
+// dist/ is never half-written.
+const staging = `dist.next-${process.pid}`;
+rmSync(staging, { recursive: true, force: true });
+build("tsconfig.build.json", { afterDeclarations: [withoutInternalMembers] }, staging);
+build("tsconfig.cjs.json", undefined, join(staging, "cjs"));
+mkdirSync(join(staging, "cjs"), { recursive: true });
+writeFileSync(join(staging, "cjs", "package.json"), '{ "type": "commonjs" }\n');
+writeFileSync(join(staging, ".source-hash"), sourceHash() + "\n");
+const old = `dist.old-${process.pid}`;
+if (existsSync("dist")) renameSync("dist", old);
+renameSync(staging, "dist");
+rmSync(old, { recursive: true, force: true });

@@ -35,13 +35,13 @@ const options: ts.CompilerOptions = {
 const registry = ts.createDocumentRegistry();
 
 /** A language service over one in-memory file, with the plugin's service on top. */
-function editorFor(initial: string) {
+function editorFor(initial: string, extraOptions: ts.CompilerOptions = {}) {
   // A name of its own: the registry shares parsed files by name and version.
   const fileName = join(repo, "test", "fixtures", "editor", `__in_memory_${++files}__.ts`);
   let text = initial;
   let version = 0;
   const host: ts.LanguageServiceHost = {
-    getCompilationSettings: () => options,
+    getCompilationSettings: () => ({ ...options, ...extraOptions }),
     getScriptFileNames: () => [fileName],
     getScriptVersion: (f) => (f === fileName ? String(version) : "0"),
     getScriptSnapshot: (f) => {
@@ -66,14 +66,14 @@ function editorFor(initial: string) {
       version++;
     },
     rewrite: () => rewriteOf(service, fileName),
-    build: (newText: string) => buildRewrite(fileName, newText),
+    build: (newText: string, rewriteOptions?: { dispatchAny?: boolean }) => buildRewrite(fileName, newText, rewriteOptions),
   };
 }
 
 const parsed = new Map<string, ts.SourceFile | undefined>();
 
 /** What the build makes of the text: the fixpoint from scratch. */
-function buildRewrite(fileName: string, text: string) {
+function buildRewrite(fileName: string, text: string, rewriteOptions: { dispatchAny?: boolean } = {}) {
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile;
   // Library files parsed once for all the programs of this test.
@@ -83,7 +83,7 @@ function buildRewrite(fileName: string, text: string) {
     return parsed.get(f);
   };
   const program = ts.createProgram({ rootNames: [fileName], options, host });
-  const file = rewriteProgram(ts as unknown as Parameters<typeof rewriteProgram>[0], program, host).files.get(fileName);
+  const file = rewriteProgram(ts as unknown as Parameters<typeof rewriteProgram>[0], program, host, rewriteOptions).files.get(fileName);
   return file && { text: file.result.text, diagnostics: file.result.diagnostics };
 }
 
@@ -298,5 +298,22 @@ describe("the editor shares the build's fixpoint (transformer/core/)", () => {
     expect(project.diagnostics(a)).toEqual([]);
     expect(project.diagnostics(c)).toEqual([]);
     expect(project.rewrite(c)?.text).toContain("const s = mul(g(), 2);");
+  });
+});
+
+describe("the build's dispatchAny option, read from the same tsconfig", () => {
+  const source = 'import { Value } from "micrograd-ts";\ndeclare const x: any;\nexport const y = x * 2;\nexport const v = new Value(1) * 2;\n';
+  it("by default arithmetic on any stays as written, as tspc emits it", () => {
+    const editor = editorFor(source);
+    editor.service.getSemanticDiagnostics(editor.fileName);
+    const text = editor.rewrite()!.text;
+    expect(text).toContain("export const y = x * 2;");
+    expect(text).toContain("mul(new Value(1), 2)");
+  });
+  it('with { "transform": "micrograd-ts/transformer", "dispatchAny": true } the editor dispatches it, as tspc then does', () => {
+    const editor = editorFor(source, { plugins: [{ transform: "micrograd-ts/transformer", transformProgram: true, dispatchAny: true }] as never });
+    editor.service.getSemanticDiagnostics(editor.fileName);
+    expect(editor.rewrite()!.text).toMatch(/export const y = opMul\(x, 2\);/);
+    expect(editor.rewrite()!.text).toBe(editor.build(source, { dispatchAny: true })!.text);
   });
 });

@@ -3,6 +3,7 @@
 import * as runtime from "micrograd-ts";
 import { describe, expect, test } from "vitest";
 import { MESSAGES } from "../runtime/messages.ts";
+import { NOT_SETTLED } from "../transformer/core/diagnostics.ts";
 import {
   BINARY,
   BINARY_OPERATORS,
@@ -63,5 +64,10 @@ describe("the operator table", () => {
     expect(UNSUPPORTED_BINARY["=="]).toBeUndefined();
     expect(LOOSE_EQUALITY["=="]).toMatchObject({ code: MESSAGE_CODES.looseEquality, dispatch: "opEq" });
     expect(Object.keys(UNSUPPORTED_BINARY)).toEqual(["%", "&", "|", "^", "<<", ">>", ">>>", "<", ">", "<=", ">=", "%=", "&=", "|=", "^=", "<<=", ">>=", ">>>="]);
+  });
+  test("every diagnostic code is one message's: the operator table's and the rewrite's own never share one", () => {
+    const codes = [...Object.values(MESSAGE_CODES), NOT_SETTLED];
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(NOT_SETTLED).toBe(9100);
   });
 });

@@ -15,7 +15,7 @@ export const DIAGNOSTIC_SOURCE = "micrograd-ts";
 export const OPERATOR_ERRORS: ReadonlySet<number> = new Set([2362, 2363, 2365, 2356, 2357, 2469, 2588]);
 
 /** The code of the error for a rewrite that did not settle (see notSettled). */
-export const NOT_SETTLED = 9007;
+export const NOT_SETTLED = 9100; // outside the operator table's codes (MESSAGE_CODES, 9001-9099)
 
 /** Our diagnostic as TypeScript's, remembering the expression it explains. */
 export type OurDiagnostic = TS.Diagnostic & { readonly expression?: { start: number; end: number } };

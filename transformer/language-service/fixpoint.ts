@@ -29,6 +29,8 @@ export interface FixpointHost {
   fileExists?(fileName: string): boolean;
   /** Stop after this many rounds (default: none, as the build). */
   maxRounds?: number;
+  /** Dispatch arithmetic on operands typed `any`, as the build does with its dispatchAny option. */
+  dispatchAny?: boolean;
 }
 
 export interface FixpointStats {
@@ -65,7 +67,7 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
   }
 
   const graph = importGraph(ts, program, candidates);
-  const outcome = settle({ ts, program: host.rewrittenProgram, tolerant: true, log: host.log, maxRounds: host.maxRounds }, graph, files, edited);
+  const outcome = settle({ ts, program: host.rewrittenProgram, tolerant: true, log: host.log, maxRounds: host.maxRounds, dispatchAny: host.dispatchAny }, graph, files, edited);
   // Half-typed code: its syntax error is what to show, not that the rewrite did not settle.
   for (const fileName of outcome.unsettled) {
     const state = files.get(fileName)!;

@@ -130,6 +130,8 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     } as TS.DocumentRegistry;
   }
 
+  let rewrittenWithDispatchAny = false;
+
   /** Brings the rewrites up to date with the project's current program. */
   function sync(): void {
     const program = base.getProgram();
@@ -137,7 +139,11 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     rewrittenFrom = program;
     try {
       const fileExists = host.fileExists ? (name: string) => host.fileExists!(name) : undefined;
-      updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log, fileExists }, program, files);
+      // The build's option, read from the same tsconfig: the editor rewrites as tspc does.
+      const dispatchAny = transformerDispatchesAny(program.getCompilerOptions());
+      if (dispatchAny !== rewrittenWithDispatchAny) files.clear(); // tsconfig changed: every rewrite again
+      rewrittenWithDispatchAny = dispatchAny;
+      updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log, fileExists, dispatchAny }, program, files);
       rewritten = anyRewritten() ? rewrittenService : base;
     } catch (error) {
       // A bug here must not take the editor down: answer as plain TypeScript until the next edit.
@@ -748,4 +754,15 @@ function argumentOfGeneratedCall(map: PositionMap, text: string, pos: number): b
 /** Internal in TypeScript's typings, but tsserver calls it on every plugin's service for big files. */
 interface RegionService {
   getRegionSemanticDiagnostics?(fileName: string, ranges: TS.TextRange[]): { diagnostics: TS.Diagnostic[]; spans: TS.TextSpan[] } | undefined;
+}
+
+/**
+ * Whether the project's tsconfig gives the build's transformer (ts-patch's entry
+ * `{ "transform": "micrograd-ts/transformer", ... }` in compilerOptions.plugins) `"dispatchAny": true`.
+ */
+export function transformerDispatchesAny(options: TS.CompilerOptions): boolean {
+  const plugins = options.plugins as readonly Record<string, unknown>[] | undefined;
+  return (plugins ?? []).some(
+    (p) => typeof p.transform === "string" && /(^|[\\/])micrograd-ts[\\/]transformer$|transformer[\\/]ts[\\/]index\.[cm]?[jt]s$/.test(p.transform) && p.dispatchAny === true,
+  );
 }

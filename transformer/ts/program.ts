@@ -17,7 +17,7 @@ export { DIAGNOSTIC_SOURCE, filesReachingRuntime };
 export interface RewriteProgramOptions {
   /**
    * Stop after this many type checks even if the rewrite still changes; the files still changing
-   * then get an error (TS9007). By default the rounds go on until nothing changes.
+   * then get an error (TS9100). By default the rounds go on until nothing changes.
    */
   maxRounds?: number;
   /**
