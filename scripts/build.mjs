@@ -10,8 +10,8 @@
 // user's program, and @internal constructors (without one, a class reads as having a public
 // constructor that takes no arguments).
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { sourceHash } from "./source-hash.mjs";
 
 const ts = createRequire(import.meta.url)("typescript");
