@@ -302,7 +302,11 @@ describe("the playground in Chromium", () => {
       if ((await page.evaluate(() => document.body.dataset.run)) === "failed") throw new Error(await problemsText(page));
     }
     const statuses = new Set(await page.evaluate(() => (window as unknown as { statuses: string[] }).statuses.filter((s) => s.startsWith("step "))));
-    expect(statuses.size).toBeGreaterThan(5);
+    // The page drew while the worker trained: a step before the last one was on screen, then the
+    // last. How many frames fell in between depends on the CPU the machine gives Chromium (two
+    // cores shared with the rest of the suite: as few as five), so only "more than one" is asked.
+    expect(statuses.size).toBeGreaterThan(1);
+    expect([...statuses].some((s) => !s.startsWith("step 99 "))).toBe(true);
     const lines = (await consoleText(page)).split("\n");
     expect(lines).toHaveLength(103);
     expect(lines[3]).toBe("step 0 loss 0.8958441028683222, accuracy 50.0%");
