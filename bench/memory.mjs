@@ -38,7 +38,7 @@ export async function run({ smoke = false } = {}) {
     ["chain", smoke ? 3 : 300, "keep a learning rate chained as a Value (lr = lr * 0.99 each step)"],
   ];
   const baseline = await baselineEntry();
-  const engines = [["engine", url], ...("missing" in baseline ? [] : [[`object engine (${baseline.rev})`, baseline.url]])];
+  const engines = [["engine", url], ...("missing" in baseline ? [] : [[`${baseline.name} (${baseline.rev})`, baseline.url]])];
   const held = {};
   for (const [scenario, steps] of scenarios) {
     for (const [name, from] of engines) {

@@ -116,7 +116,7 @@ export async function run({ smoke = false } = {}) {
       const b = cpu("baseline");
       rows.push({
         bench: name,
-        metric: `object engine (commit ${baseline.rev}): CPU time per step`,
+        metric: `${baseline.name} (commit ${baseline.rev}): CPU time per step`,
         value: b,
         unit: "ms",
         note: `${fmt(b / floorCpu)} x the floor; ${fmt(b / engineCpu)} x the engine's time; losses equal to the engine's: ${runs.baseline[0].losses.every((l, k) => l === runs.engine[0].losses[k])}`,

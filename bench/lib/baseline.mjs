@@ -8,20 +8,21 @@
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { root } from "./runtime.mjs";
 
 /** The object engine: the commit before the typed-array engine. */
 export const OBJECT_ENGINE = "1fd1bbe";
 
-/** @returns {Promise<{ url: string, rev: string } | { missing: string }>} */
+/** @returns {Promise<{ url: string, rev: string, name: string } | { missing: string }>} */
 export async function baselineEntry(rev = process.env.MICROGRAD_BENCH_BASELINE || OBJECT_ENGINE) {
   let full;
   let files;
   try {
     full = git(["rev-parse", "--verify", `${rev}^{commit}`]).trim();
-    files = git(["ls-tree", "--name-only", full, "runtime/"])
+    // -r: the runtime has sub-folders since runtime/python/
+    files = git(["ls-tree", "-r", "--name-only", full, "runtime/"])
       .split("\n")
       .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
   } catch (e) {
@@ -38,11 +39,15 @@ export async function baselineEntry(rev = process.env.MICROGRAD_BENCH_BASELINE |
     for (const f of files.sort((a, b) => (a.endsWith("/index.ts") ? 1 : 0) - (b.endsWith("/index.ts") ? 1 : 0))) {
       const out = ts.transpileModule(git(["show", `${full}:${f}`]), { compilerOptions: options, fileName: f }).outputText;
       const target = join(dir, f.slice("runtime/".length).replace(/\.ts$/, ".js"));
+      mkdirSync(dirname(target), { recursive: true });
       writeFileSync(`${target}.${process.pid}.tmp`, out);
       renameSync(`${target}.${process.pid}.tmp`, target);
     }
   }
-  return { url: pathToFileURL(entry).href, rev: full.slice(0, 7) };
+  const objectEngine = git(["rev-parse", "--verify", `${OBJECT_ENGINE}^{commit}`]).trim();
+  // What the tables call it: the object engine (the default), or the engine of the commit asked for.
+  const name = full === objectEngine ? "object engine" : "baseline engine";
+  return { url: pathToFileURL(entry).href, rev: full.slice(0, 7), name };
 }
 
 function git(args) {
