@@ -265,6 +265,36 @@ describe("the editor shares the build's fixpoint (transformer/core/)", () => {
     expect(project.rounds()).toBe(1);
   }, 120_000);
 
+  it("a digit typed where a literal type can reach an operand (a const index, `as const`) is checked, not shifted", () => {
+    const file = at("digits.ts");
+    const text = (i: string, k: string) =>
+      'import { Value } from "micrograd-ts";\n' +
+      "const pair: [Value, number] = [new Value(1), 2];\n" +
+      `const i = ${i};\n` +
+      `const ks = [${k}] as const;\n` +
+      "export const y = pair[i] * 2;\n" +
+      "export const z = pair[ks[0]] * 3;\n" +
+      "let lr = 0.05;\n" +
+      "export const w = pair[0] * lr;\n";
+    const project = projectFor(new Map([[file, text("0", "0")]]));
+    expect(project.diagnostics(file)).toEqual([]);
+    expect(project.rewrite(file)?.text).toContain("export const y = mul(pair[i], 2);");
+    // const i = 0 -> 1: pair[i] is now the number
+    project.set(file, text("1", "0"));
+    expect(project.diagnostics(file)).toEqual([]);
+    expect(project.rewrite(file)?.text).toContain("export const y = pair[i] * 2;");
+    expect(project.rewrite(file)?.text).toBe(project.build().get(file)?.result.text);
+    // [0] as const -> [1] as const: pair[ks[0]] is now the number
+    project.set(file, text("1", "1"));
+    expect(project.diagnostics(file)).toEqual([]);
+    expect(project.rewrite(file)?.text).toContain("export const z = pair[ks[0]] * 3;");
+    expect(project.rewrite(file)?.text).toBe(project.build().get(file)?.result.text);
+    // a learning rate in a let: no literal type reaches anything, the rewrite is shifted
+    project.set(file, text("1", "1").replace("0.05", "0.07"));
+    expect(project.rewrite(file)?.text).toContain("export const w = mul(pair[0], lr);");
+    expect(project.rounds()).toBe(0);
+  }, 120_000);
+
   it("an import cycle: the file that computes with the other's Value is rewritten whatever the order of the import lines", () => {
     for (const imports of [
       ['import { p } from "./p.js";', 'import { Value } from "micrograd-ts";'],

@@ -141,10 +141,12 @@ function changedRange(oldText: string, newText: string): { start: number; oldEnd
 
 /**
  * Whether the edit from `before` to `after` changed only the digits of one number that is an
- * operand, an argument, an initializer or an array element: what is a Value, a number or
- * anything else is then the same in both (short of overloads on literal types), so the previous
- * rewrite, shifted, is the rewrite of the new text. Not inside an element access (`t[0]` and
- * `t[1]` of a tuple differ) or a type. Both texts must parse.
+ * operand of arithmetic, an argument, an initializer or an array element: what is a Value, a
+ * number or anything else is then the same in both (short of overloads on literal types), so the
+ * previous rewrite, shifted, is the rewrite of the new text. Not where the number's literal type
+ * can reach an operand as an index (`t[0]` and `t[1]` of a tuple differ): inside an element
+ * access or a type, under `as const`, or an integer that a `const` or a call's argument keeps as
+ * a literal type (`const i = 0; t[i]`). Both texts must parse.
  */
 export function sameKinds(ts: typeof TS, before: TS.SourceFile, after: TS.SourceFile): boolean {
   const parseErrors = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length ?? 1;
@@ -166,15 +168,54 @@ export function sameKinds(ts: typeof TS, before: TS.SourceFile, after: TS.Source
   const a = literalAround(before, oldEnd);
   const b = literalAround(after, newEnd);
   if (!a || !b || a.getStart(before) !== b.getStart(after)) return false;
-  const p = b.parent;
+  // `-2`, `+2`: the sign goes with the number
+  let n: TS.Expression = b;
+  while (ts.isPrefixUnaryExpression(n.parent) && (n.parent.operator === ts.SyntaxKind.MinusToken || n.parent.operator === ts.SyntaxKind.PlusToken)) n = n.parent;
+  for (let up: TS.Node = n.parent; !ts.isSourceFile(up) && !ts.isStatement(up); up = up.parent) {
+    if ((ts.isAsExpression(up) || ts.isTypeAssertionExpression(up)) && ts.isConstTypeReference(up.type)) return false;
+  }
+  // A literal type that an integer keeps (a `const`, a generic or overloaded call) may index a tuple.
+  const integer = Number.isInteger(Number(a.text.replace(/_/g, ""))) || Number.isInteger(Number(b.text.replace(/_/g, "")));
+  const p = n.parent;
+  // arithmetic and order comparisons give a number or a boolean, never the literal (`??`, `||`,
+  // `=` and `===` can pass it on or narrow by it)
+  if (ts.isBinaryExpression(p)) return arithmeticOperator(ts, p.operatorToken.kind);
   return (
-    ts.isBinaryExpression(p) ||
-    ts.isPrefixUnaryExpression(p) ||
     ts.isArrayLiteralExpression(p) ||
-    ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments?.includes(b) === true) ||
-    (ts.isVariableDeclaration(p) && p.initializer === b) ||
-    (ts.isPropertyAssignment(p) && p.initializer === b)
+    ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.arguments?.includes(n) === true && !integer) ||
+    (ts.isVariableDeclaration(p) && p.initializer === n && !(integer && ts.getCombinedNodeFlags(p) & ts.NodeFlags.Const)) ||
+    (ts.isPropertyAssignment(p) && p.initializer === n)
   );
+}
+
+/** Binary operators whose result is a number or a boolean whatever literal type an operand has. */
+const ARITHMETIC_OPERATORS = [
+  "PlusToken",
+  "MinusToken",
+  "AsteriskToken",
+  "AsteriskAsteriskToken",
+  "SlashToken",
+  "PercentToken",
+  "LessThanToken",
+  "GreaterThanToken",
+  "LessThanEqualsToken",
+  "GreaterThanEqualsToken",
+  "AmpersandToken",
+  "BarToken",
+  "CaretToken",
+  "LessThanLessThanToken",
+  "GreaterThanGreaterThanToken",
+  "GreaterThanGreaterThanGreaterThanToken",
+  "PlusEqualsToken",
+  "MinusEqualsToken",
+  "AsteriskEqualsToken",
+  "AsteriskAsteriskEqualsToken",
+  "SlashEqualsToken",
+  "PercentEqualsToken",
+] as const;
+
+function arithmeticOperator(ts: typeof TS, kind: TS.SyntaxKind): boolean {
+  return ARITHMETIC_OPERATORS.some((name) => ts.SyntaxKind[name] === kind);
 }
 
 /** The previous rewrite moved over an edit that changes no edit of it (sameKinds). */
