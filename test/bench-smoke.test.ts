@@ -10,6 +10,14 @@ type Row = { module: string; bench: string; metric: string; value: number; unit:
 
 const names: string[] = benchModules();
 
+type Run = { rows: Row[]; failed: number };
+const runs = new Map<string, Promise<Run>>();
+/** One smoke run per module, shared by the tests that read its rows. */
+const smoke = (name: string): Promise<Run> => {
+  if (!runs.has(name)) runs.set(name, runBenches({ smoke: true, only: [name] }) as Promise<Run>);
+  return runs.get(name)!;
+};
+
 describe("bench smoke mode", () => {
   it("finds the engine's benchmarks", () => {
     expect(names.slice(0, 3)).toEqual(["training", "memory", "scale"]);
@@ -17,7 +25,7 @@ describe("bench smoke mode", () => {
 
   for (const name of names) {
     it(`bench/${name}.mjs runs and reports finite numbers`, { timeout: 120_000 }, async () => {
-      const { rows, failed } = (await runBenches({ smoke: true, only: [name] })) as { rows: Row[]; failed: number };
+      const { rows, failed } = await smoke(name);
       const failures = rows.filter((r) => r.metric === "FAILED").map((r) => r.note);
       expect(failures).toEqual([]);
       expect(failed).toBe(0);
@@ -33,7 +41,7 @@ describe("bench smoke mode", () => {
   }
 
   it("the training bench counts the demo's graph and checks the floor against the engine", async () => {
-    const { rows } = (await runBenches({ smoke: true, only: ["training"] })) as { rows: Row[] };
+    const { rows } = await smoke("training");
     const get = (metric: string) => rows.find((r) => r.bench === "MLP(2, [16, 16, 1]) x 100" && r.metric.startsWith(metric));
     // 100 points x (2 inputs + 16 dot and 16 ReLU nodes, twice, + 1 dot + 5 nodes of the margin
     // loss) + 337 parameters + the sum of the losses (101) and its mean (2) + the L2 term (337
@@ -46,7 +54,7 @@ describe("bench smoke mode", () => {
   });
 
   it("the memory bench measures what a node costs", async () => {
-    const { rows } = (await runBenches({ smoke: true, only: ["memory"] })) as { rows: Row[] };
+    const { rows } = await smoke("memory");
     const perNode = rows.find((r) => r.metric === "bytes per node")!.value;
     // a node is 28 bytes in its chunk (data, grad, op word, two children), plus the chunks' own
     // objects; a wrong measurement (no GC, a missed ArrayBuffer) gives a figure far outside this

@@ -53,8 +53,11 @@ export function virtualHost(virtual: Map<string, string>, options: ts.CompilerOp
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => virtual.has(name) || fileExists(name);
+  // every folder above a virtual file, once (module resolution asks for each folder it probes)
+  const folders = new Set<string>();
+  for (const name of virtual.keys()) for (let d = dirname(name); !folders.has(d) && d !== dirname(d); d = dirname(d)) folders.add(d);
   const directoryExists = host.directoryExists?.bind(host);
-  host.directoryExists = (d) => [...virtual.keys()].some((name) => name.startsWith(d + "/")) || (directoryExists ? directoryExists(d) : true);
+  host.directoryExists = (d) => folders.has(d) || (directoryExists ? directoryExists(d) : true);
   const readFile = host.readFile.bind(host);
   host.readFile = (name) => virtual.get(name) ?? readFile(name);
   return host;

@@ -14,7 +14,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { transformSync as esbuild } from "esbuild";
+import { transform as esbuild } from "esbuild";
 import type { RewriteProgramOptions } from "../../transformer/ts/index.ts";
 import micrograd from "../../transformer/unplugin/vite.ts";
 import { babelTransform, ROOT } from "../transformer-babel.helpers.ts";
@@ -32,7 +32,9 @@ export interface Outcome {
   diagnostics: string[];
 }
 
-const strip = (code: string) => esbuild(code, { loader: "ts", format: "esm", target: "es2022" }).code;
+// esbuild's asynchronous API: the files of a path go to its service together (its synchronous
+// API makes a round trip per file)
+const strip = async (code: string) => (await esbuild(code, { loader: "ts", format: "esm", target: "es2022" })).code;
 
 function writeFiles(dir: string, files: Map<string, string>): void {
   for (const [name, text] of files) {
