@@ -57,7 +57,8 @@ function editorFor(initial: string, extraOptions: ts.CompilerOptions = {}) {
     useCaseSensitiveFileNames: () => true,
   };
   const base = ts.createLanguageService(host, registry);
-  const service = createMicrogradService(typescript, { base, host });
+  // the project's registry shared as tsserver's plugin shares it (declaration files parsed once)
+  const service = createMicrogradService(typescript, { base, host, sharedRegistry: registry });
   return {
     service,
     fileName,
@@ -208,7 +209,7 @@ function projectFor(initial: Map<string, string>) {
     useCaseSensitiveFileNames: () => true,
   };
   const base = ts.createLanguageService(host, registry);
-  const service = createMicrogradService(typescript, { base, host, log: (m) => logged.push(m) });
+  const service = createMicrogradService(typescript, { base, host, sharedRegistry: registry, log: (m) => logged.push(m) });
   return {
     service,
     set(fileName: string, text: string) {
