@@ -42,11 +42,31 @@ export interface Compiled {
   diagnostics: readonly ts.Diagnostic[];
 }
 
+/**
+ * The declaration files of TypeScript's lib folder and of node_modules, parsed once per test
+ * process for all its programs (as a language service's document registry shares them): they do
+ * not change while the tests run. Keyed by what parsing depends on.
+ */
+const declarations = new Map<string, ts.SourceFile | undefined>();
+const LIBRARY_DECLARATION = /\/node_modules\/.*\.d\.[cm]?ts$/;
+
+function cachedGetSourceFile(host: ts.CompilerHost, options: ts.CompilerOptions): ts.CompilerHost["getSourceFile"] {
+  const read = host.getSourceFile.bind(host);
+  return (name, lang, onError, create) => {
+    if (!LIBRARY_DECLARATION.test(name)) return read(name, lang, onError, create);
+    const o = typeof lang === "object" ? lang : { languageVersion: lang };
+    const key = `${name}|${o.languageVersion}|${o.impliedNodeFormat}|${o.jsDocParsingMode}|${options.moduleDetection}|${options.target}`;
+    if (!declarations.has(key)) declarations.set(key, read(name, lang, onError, create));
+    return declarations.get(key);
+  };
+}
+
 /** A compiler host that serves `virtual` (text by absolute file name) before the disk. */
 export function virtualHost(virtual: Map<string, string>, options: ts.CompilerOptions = COMPILER_OPTIONS): ts.CompilerHost {
   const host = ts.createCompilerHost(options);
+  const getSourceFile = cachedGetSourceFile(host, options);
+  host.getSourceFile = getSourceFile;
   if (virtual.size === 0) return host;
-  const getSourceFile = host.getSourceFile.bind(host);
   host.getSourceFile = (name, lang, onError, create) => {
     const text = virtual.get(name);
     return text !== undefined ? ts.createSourceFile(name, text, lang, true) : getSourceFile(name, lang, onError, create);
