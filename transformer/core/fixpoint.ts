@@ -54,6 +54,8 @@ export interface FixpointHost {
   maxRounds?: number;
   /** Dispatch arithmetic on operands typed `any` (rewrite.ts's RewriteOptions.dispatchAny; default false). */
   dispatchAny?: boolean;
+  /** The editor's form of the rewritten text: the module its helpers are called through, by file (rewrite.ts's RewriteOptions.helpersModule). */
+  helpersModule?(fileName: string): string;
   /** Leave a file as written when its rewrite throws (the editor, on half-typed code); by default the error propagates. */
   tolerant?: boolean;
   log?(message: string): void;
@@ -117,6 +119,7 @@ export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string
           importFrom: state.importFrom,
           knowledge,
           dispatchAny: host.dispatchAny,
+          helpersModule: host.helpersModule?.(fileName),
           // The editor's half-typed code: no operator is rewritten where the text does not parse (broken.ts).
           skip: host.tolerant ? brokenExpressions(ts, state.original) : undefined,
         });

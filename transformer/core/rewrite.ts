@@ -73,6 +73,13 @@ export interface RewriteOptions {
   dispatchAny?: boolean;
   /** Nodes to leave as written, with everything inside them (the editor's half-typed arithmetic, broken.ts). */
   skip?: ReadonlySet<TS.Node>;
+  /**
+   * The editor's form of the rewritten text, which only its checker reads: the helpers are
+   * called through a local ambient namespace over this module (`__mg.mul(a, b)`, edits.ts's
+   * helperImport), a module that exports them (the editor's, language-service/helpers.ts). Not in
+   * JavaScript files (no ambient declarations there), which keep the build's form.
+   */
+  helpersModule?: string;
 }
 
 /** A result that leaves the file as written. */
@@ -96,7 +103,8 @@ export function rewriteSourceFile(ts: TypeScriptModule, sourceFile: TS.SourceFil
     });
   const values = valueTypesFor(ts, typeChecker);
   const inference = new Inference(ts, sf, values, typeOf, declarationOf, options.knowledge ?? new Knowledge());
-  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false, options.skip);
+  const helpersModule = /\.[cm]?jsx?$/i.test(sf.fileName) ? undefined : options.helpersModule;
+  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false, options.skip, helpersModule);
   pass.visit(sf, 0);
   const { edits, diagnostics } = pass;
   if (edits.empty) return { ...unchanged(sf), diagnostics };
@@ -120,8 +128,9 @@ class FileRewriter {
     private readonly values: ValueTypes,
     private readonly dispatchAny: boolean,
     private readonly skip?: ReadonlySet<TS.Node>,
+    helpersModule?: string,
   ) {
-    this.edits = new FileEdits(ts, sf);
+    this.edits = new FileEdits(ts, sf, helpersModule);
     this.K = ts.SyntaxKind;
   }
 

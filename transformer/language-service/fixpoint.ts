@@ -31,6 +31,8 @@ export interface FixpointHost {
   maxRounds?: number;
   /** Dispatch arithmetic on operands typed `any`, as the build does with its dispatchAny option. */
   dispatchAny?: boolean;
+  /** The module a file calls the helpers through (core/rewrite.ts's RewriteOptions.helpersModule; default: imports them as the build does). */
+  helpersModule?(fileName: string): string;
 }
 
 export interface FixpointStats {
@@ -67,7 +69,12 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
   }
 
   const graph = importGraph(ts, program, candidates);
-  const outcome = settle({ ts, program: host.rewrittenProgram, tolerant: true, log: host.log, maxRounds: host.maxRounds, dispatchAny: host.dispatchAny }, graph, files, edited);
+  const outcome = settle(
+    { ts, program: host.rewrittenProgram, tolerant: true, log: host.log, maxRounds: host.maxRounds, dispatchAny: host.dispatchAny, helpersModule: host.helpersModule },
+    graph,
+    files,
+    edited,
+  );
   // Half-typed code: its syntax error is what to show, not that the rewrite did not settle.
   for (const fileName of outcome.unsettled) {
     const state = files.get(fileName)!;
