@@ -69,12 +69,19 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   /** The snapshots the rewritten service reads, by file: a new version whenever the text changes. */
   const snapshots = new Map<string, { text: string; version: string; snapshot: TS.IScriptSnapshot }>();
   let versions = 0;
+  /** Whether the rewritten service is to read the files in the build's form (for emitting them). */
+  let buildForm = false;
+  const buildTexts = new WeakMap<FileState, string>();
   function rewrittenSnapshot(fileName: string) {
     const state = files.get(fileName);
     if (!state?.result.changed) return undefined;
+    let text = state.result.text;
+    if (buildForm) {
+      text = buildTexts.get(state) ?? applyEdits(state.original.text, withImportedHelpers(state.result.edits, state.importFrom));
+      buildTexts.set(state, text);
+    }
     let known = snapshots.get(fileName);
-    if (known?.text !== state.result.text) {
-      const text = state.result.text;
+    if (known?.text !== text) {
       known = { text, version: `micrograd-ts.${++versions}`, snapshot: snapshotAfter(text, known) };
       snapshots.set(fileName, known);
     }
@@ -122,6 +129,12 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     return [...helpersOwners.keys()];
   }
   const isHelpersModule = (fileName: string): boolean => helpersOwners.has(fileName);
+  /** Whether a completion would import from a helpers module (an auto-import of `mul` from it). */
+  const fromHelpersModule = (e: TS.CompletionEntry): boolean => {
+    if (e.data?.fileName !== undefined && isHelpersModule(e.data.fileName)) return true;
+    const source = e.source?.replace(/^.*[\\/]/, "");
+    return source !== undefined && [...helpersOwners.values()].some((owner) => helpersModuleOf(owner).specifier.slice(2) === source);
+  };
   const helpersSnapshots = new Map<string, { text: string; version: string; snapshot: TS.IScriptSnapshot }>();
   function helpersSnapshot(fileName: string) {
     const owner = helpersOwners.get(fileName);
@@ -144,7 +157,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     }
     if ("jsDocParsingMode" in host) out.jsDocParsingMode = host.jsDocParsingMode;
     const snapshotOf = (fileName: string) => rewrittenSnapshot(fileName) ?? helpersSnapshot(fileName);
-    out.getScriptFileNames = () => [...host.getScriptFileNames(), ...helpersModuleNames()];
+    out.getScriptFileNames = () => [...host.getScriptFileNames(), ...(buildForm ? [] : helpersModuleNames())];
     out.getScriptVersion = (fileName: string) => snapshotOf(fileName)?.version ?? host.getScriptVersion(fileName);
     out.getScriptSnapshot = (fileName: string) => snapshotOf(fileName)?.snapshot ?? host.getScriptSnapshot(fileName);
     // The helpers modules exist for the rewritten program's module resolution only.
@@ -399,7 +412,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       const textChanges: TS.TextChange[] = [];
       for (const tc of change.textChanges) {
         const { start, length } = tc.span;
-        if (map.touchesGenerated(start, start + length) || helpers?.test(tc.newText)) {
+        if (map.touchesGenerated(start, start + length) || helpers?.test(tc.newText) || importsHelpersModule(tc.newText)) {
           if (dropTouching) continue;
           return undefined;
         }
@@ -408,6 +421,11 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       if (textChanges.length > 0) out.push({ ...change, textChanges });
     }
     return out;
+  }
+
+  /** Whether text written into a file names a helpers module (an added import of `mul` from it). */
+  function importsHelpersModule(text: string): boolean {
+    return text.includes(".micrograd-ts.") && [...helpersOwners.values()].some((owner) => text.includes(helpersModuleOf(owner).specifier.slice(2)));
   }
 
   /** A pattern for a call of a helper of the file's generated import (`mul(`, `__mg.mul(`), if it has one. */
@@ -493,7 +511,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
         ...result,
         optionalReplacementSpan: result.optionalReplacementSpan && spanToOriginal(fileName, result.optionalReplacementSpan),
         entries: result.entries
-          .filter((e) => !(hidden.has(e.name) && !e.source))
+          .filter((e) => !(hidden.has(e.name) && !e.source) && !fromHelpersModule(e))
           .map((e) => (e.replacementSpan ? { ...e, replacementSpan: spanToOriginal(fileName, e.replacementSpan) } : e)),
       };
     },
@@ -768,9 +786,17 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     },
 
     getEmitOutput(fileName: string, emitOnlyDtsFiles?: boolean, forceDtsEmit?: boolean) {
-      // What the build emits (with the transformer), not the untransformed text.
+      // What the build emits (with the transformer), not the untransformed text: from the files
+      // in the build's form, which imports the helpers (the checker's calls them through an
+      // ambient namespace, which emits nothing). A program for the occasion: emitting is rare.
       sync();
-      return rewritten.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
+      if (rewritten !== rewrittenService) return rewritten.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
+      buildForm = true;
+      try {
+        return rewrittenService.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
+      } finally {
+        buildForm = false;
+      }
     },
 
     cleanupSemanticCache(): void {
