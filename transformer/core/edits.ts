@@ -68,6 +68,8 @@ export class FileEdits {
   /** Arrow functions' expression bodies that hold temporaries (made blocks), by offset. */
   private readonly arrowBodies = new Map<number, TS.Expression>();
   private tempCount = 0;
+  /** Temporaries of edits kept from a previous rewrite (keep). */
+  private readonly reserved = new Set<string>();
 
   /** The namespace and the module import the helpers are called through (`namespaceCalls`), once chosen. */
   private namespaceNames: { ns: string; module: string } | undefined;
@@ -125,6 +127,27 @@ export class FileEdits {
     return (this.namespaceNames ??= { ns: fresh("__mg"), module: fresh("__mg_runtime") });
   }
 
+  /**
+   * Starts from the edits of a previous rewrite of the same text (minus those of the part the
+   * pass is to rewrite again): they are kept as they are, and the helpers they call are imported
+   * with those the pass calls, by the same local names.
+   */
+  keep(previous: readonly TextEdit[]): void {
+    const helpers = [namespacedHelpers(previous)?.text, ...previous.map((e) => BUILD_IMPORT.exec(e.text)?.[0])].find((t) => t !== undefined);
+    for (const e of previous) {
+      let text = e.text;
+      if (helpers !== undefined && text.includes(helpers)) {
+        text = text.replace(` ${helpers}`, "").replace(`${helpers} `, "");
+        for (const { name, local } of importedNames(helpers)) {
+          this.used.add(name);
+          this.aliases.set(name, local);
+        }
+      }
+      for (const m of text.matchAll(/\bvar ((?:[\w$]+, )*[\w$]+);/g)) for (const t of m[1]!.split(", ")) this.reserved.add(t);
+      if (text !== "" || e.start < e.end) this.edits.push({ start: e.start, end: e.end, text, rank: -1.5 });
+    }
+  }
+
   /** The runtime names the edits call, sorted. */
   needsImport(): string[] {
     return [...this.used].sort();
@@ -141,7 +164,7 @@ export class FileEdits {
     do {
       const n = this.tempCount++;
       name = "_" + (n < 26 ? String.fromCharCode(97 + n) : "t" + (n - 26));
-    } while (this.fileNames().has(name));
+    } while (this.fileNames().has(name) || this.reserved.has(name));
     let at: TS.Node = node;
     while (at.parent !== undefined) {
       const p = at.parent;
@@ -209,6 +232,19 @@ function helperImport(names: readonly { name: string; local: string }[], from: s
   return `import * as ${namespace.module} from ${from}; declare namespace ${namespace.ns} { ${members} }`;
 }
 
+const BUILD_IMPORT = /import \{ ([\w$, ]+) \} from ("(?:[^"\\]|\\.)*");/;
+
+/** The helpers a generated import (either form) imports: runtime name and local name. */
+function importedNames(importText: string): { name: string; local: string }[] {
+  const namespaced = NAMESPACE_IMPORT.exec(importText);
+  if (namespaced) return [...namespaced[4]!.matchAll(/export import ([\w$]+) = [\w$]+\.([\w$]+);/g)].map((m) => ({ name: m[2]!, local: m[1]! }));
+  const build = BUILD_IMPORT.exec(importText);
+  return (build?.[1] ?? "").split(", ").flatMap((spec) => {
+    const [name, local] = spec.split(" as ");
+    return name ? [{ name, local: local ?? name }] : [];
+  });
+}
+
 const NAMESPACE_IMPORT = /import \* as ([\w$]+) from ("(?:[^"\\]|\\.)*"); declare namespace ([\w$]+) \{ ((?:export import [\w$]+ = [\w$]+\.[\w$]+; )*)\}/;
 
 /** The editor's form of the helpers' import (helperImport's `namespace`) in a rewrite's edits: the namespace's name and its members. */
@@ -216,8 +252,7 @@ export function namespacedHelpers(edits: readonly TextEdit[]): { text: string; n
   for (const e of edits) {
     const found = NAMESPACE_IMPORT.exec(e.text);
     if (!found) continue;
-    const names = [...found[4]!.matchAll(/export import ([\w$]+) = [\w$]+\.([\w$]+);/g)].map((m) => ({ name: m[2]!, local: m[1]! }));
-    return { text: found[0], ns: found[3]!, names };
+    return { text: found[0], ns: found[3]!, names: importedNames(found[0]) };
   }
   return undefined;
 }

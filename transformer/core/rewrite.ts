@@ -80,6 +80,13 @@ export interface RewriteOptions {
    * JavaScript files (no ambient declarations there), which keep the build's form.
    */
   helpersModule?: string;
+  /**
+   * Rewrite only `node` (a statement or a class member) and keep the edits of `keep` (a previous
+   * rewrite of the file) outside it as they are: a guess that a whole pass then checks (the
+   * editor's first round after an edit, language-service/fixpoint.ts). No edit of `keep` but the
+   * helpers' import may lie at the start or the end of `node`.
+   */
+  only?: { node: TS.Node; keep: readonly TextEdit[] };
 }
 
 /** A result that leaves the file as written. */
@@ -105,7 +112,14 @@ export function rewriteSourceFile(ts: TypeScriptModule, sourceFile: TS.SourceFil
   const inference = new Inference(ts, sf, values, typeOf, declarationOf, options.knowledge ?? new Knowledge());
   const helpersModule = /\.[cm]?jsx?$/i.test(sf.fileName) ? undefined : options.helpersModule;
   const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false, options.skip, helpersModule);
-  pass.visit(sf, 0);
+  if (options.only) {
+    const from = options.only.node.getStart(sf);
+    const to = options.only.node.end;
+    pass.edits.keep(options.only.keep.filter((e) => e.end <= from || e.start >= to));
+    let depth = 0;
+    for (let n = options.only.node; n.parent !== undefined; n = n.parent) depth++;
+    pass.visit(options.only.node, depth);
+  } else pass.visit(sf, 0);
   const { edits, diagnostics } = pass;
   if (edits.empty) return { ...unchanged(sf), diagnostics };
   const needsImport = edits.needsImport();

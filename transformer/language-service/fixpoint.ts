@@ -31,6 +31,8 @@ export interface FixpointHost {
   maxRounds?: number;
   /** Dispatch arithmetic on operands typed `any`, as the build does with its dispatchAny option. */
   dispatchAny?: boolean;
+  /** Check the whole of every file from the first round (default: the first round after an edit rewrites only the statement typed in). */
+  firstRoundWhole?: boolean;
   /** The module a file calls the helpers through (core/rewrite.ts's RewriteOptions.helpersModule; default: imports them as the build does). */
   helpersModule?(fileName: string): string;
 }
@@ -54,6 +56,7 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
   for (const fileName of [...files.keys()]) if (!names.has(fileName)) files.delete(fileName);
 
   const edited: string[] = [];
+  const firstRoundOnly = new Map<string, TS.Node>();
   for (const sf of candidates) {
     const previous = files.get(sf.fileName);
     if (previous?.original === sf) continue;
@@ -62,15 +65,27 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
       files.set(sf.fileName, fileRewrite(sf, shifted(previous, sf), previous.importFrom));
       continue;
     }
-    const edits = previous ? carryEdits(ts, previous.original.text, previous.result.edits, sf) : [];
+    const carried = previous ? carryOver(ts, previous.original.text, previous.result.edits, sf) : { edits: [], dirty: undefined };
     const importFrom = previous?.importFrom ?? importSpecifier(ts, program, sf, host.fileExists);
-    files.set(sf.fileName, fileRewrite(sf, guess(sf, edits), importFrom));
+    files.set(sf.fileName, fileRewrite(sf, guess(sf, carried.edits), importFrom));
     edited.push(sf.fileName);
+    if (carried.dirty && alone(sf, carried.dirty, carried.edits)) firstRoundOnly.set(sf.fileName, carried.dirty);
   }
 
   const graph = importGraph(ts, program, candidates);
   const outcome = settle(
-    { ts, program: host.rewrittenProgram, tolerant: true, log: host.log, maxRounds: host.maxRounds, dispatchAny: host.dispatchAny, helpersModule: host.helpersModule },
+    {
+      ts,
+      program: host.rewrittenProgram,
+      tolerant: true,
+      log: host.log,
+      maxRounds: host.maxRounds,
+      dispatchAny: host.dispatchAny,
+      helpersModule: host.helpersModule,
+      // The first round rewrites only the statement that was typed in (the rest is the carried
+      // guess), so that a keystroke that changes its rewrite costs one check of the whole file, not two.
+      firstRoundOnly: host.firstRoundWhole ? undefined : firstRoundOnly,
+    },
     graph,
     files,
     edited,
@@ -99,6 +114,22 @@ function guess(sf: TS.SourceFile, edits: TextEdit[]): RewriteResult {
  * guess: the rounds that follow check it, so a wrong guess costs a round, not a wrong result.
  */
 export function carryEdits(ts: typeof TS, oldText: string, edits: readonly TextEdit[], sf: TS.SourceFile): TextEdit[] {
+  return carryOver(ts, oldText, edits, sf).edits;
+}
+
+/**
+ * Whether the edits carried over leave `dirty` alone: none of them at its start or its end,
+ * where the pass over `dirty` alone could not tell its own insertions from theirs (the import of
+ * the helpers aside, which the pass makes again).
+ */
+function alone(sf: TS.SourceFile, dirty: TS.Node, edits: readonly TextEdit[]): boolean {
+  const from = dirty.getStart(sf);
+  const to = dirty.end;
+  return !edits.some((e) => (e.start === from || e.end === from || e.start === to || e.end === to) && !/^ ?import /.test(e.text));
+}
+
+/** carryEdits, and the innermost statement (or class member) around the change (undefined if none). */
+function carryOver(ts: typeof TS, oldText: string, edits: readonly TextEdit[], sf: TS.SourceFile): { edits: TextEdit[]; dirty: TS.Node | undefined } {
   const newText = sf.text;
   let prefix = 0;
   const max = Math.min(oldText.length, newText.length);
@@ -117,8 +148,6 @@ export function carryEdits(ts: typeof TS, oldText: string, edits: readonly TextE
     else if (e.start === e.end && prefix === oldEnd && e.start === prefix) kept.push(e);
     else overlapped = true;
   }
-  if (!overlapped) return kept;
-
   // The innermost statement (or class member) of the new text around the changed range.
   let dirty: TS.Node = sf;
   const descend = (node: TS.Node): void => {
@@ -130,10 +159,12 @@ export function carryEdits(ts: typeof TS, oldText: string, edits: readonly TextE
     });
   };
   descend(sf);
-  if (dirty === sf) return [];
-  const from = dirty.getStart(sf);
-  const to = dirty.end;
-  return kept.filter((e) => e.end <= from || e.start >= to);
+  const around = dirty === sf ? undefined : dirty;
+  if (!overlapped) return { edits: kept, dirty: around };
+  if (around === undefined) return { edits: [], dirty: undefined };
+  const from = around.getStart(sf);
+  const to = around.end;
+  return { edits: kept.filter((e) => e.end <= from || e.start >= to), dirty: around };
 }
 
 /** The range that changed between two texts: [start, oldEnd) of the old, [start, newEnd) of the new. */

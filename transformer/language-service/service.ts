@@ -129,12 +129,6 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     return [...helpersOwners.keys()];
   }
   const isHelpersModule = (fileName: string): boolean => helpersOwners.has(fileName);
-  /** Whether a completion would import from a helpers module (an auto-import of `mul` from it). */
-  const fromHelpersModule = (e: TS.CompletionEntry): boolean => {
-    if (e.data?.fileName !== undefined && isHelpersModule(e.data.fileName)) return true;
-    const source = e.source?.replace(/^.*[\\/]/, "");
-    return source !== undefined && [...helpersOwners.values()].some((owner) => helpersModuleOf(owner).specifier.slice(2) === source);
-  };
   const helpersSnapshots = new Map<string, { text: string; version: string; snapshot: TS.IScriptSnapshot }>();
   function helpersSnapshot(fileName: string) {
     const owner = helpersOwners.get(fileName);
@@ -401,7 +395,6 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   function mapFileTextChanges(changes: readonly TS.FileTextChanges[], dropTouching = false): TS.FileTextChanges[] | undefined {
     const out: TS.FileTextChanges[] = [];
     for (const change of changes) {
-      if (isHelpersModule(change.fileName)) continue;
       const map = mapOf(change.fileName);
       if (!map) {
         out.push(change);
@@ -412,7 +405,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       const textChanges: TS.TextChange[] = [];
       for (const tc of change.textChanges) {
         const { start, length } = tc.span;
-        if (map.touchesGenerated(start, start + length) || helpers?.test(tc.newText) || importsHelpersModule(tc.newText)) {
+        if (map.touchesGenerated(start, start + length) || helpers?.test(tc.newText)) {
           if (dropTouching) continue;
           return undefined;
         }
@@ -421,11 +414,6 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       if (textChanges.length > 0) out.push({ ...change, textChanges });
     }
     return out;
-  }
-
-  /** Whether text written into a file names a helpers module (an added import of `mul` from it). */
-  function importsHelpersModule(text: string): boolean {
-    return text.includes(".micrograd-ts.") && [...helpersOwners.values()].some((owner) => text.includes(helpersModuleOf(owner).specifier.slice(2)));
   }
 
   /** A pattern for a call of a helper of the file's generated import (`mul(`, `__mg.mul(`), if it has one. */
@@ -511,7 +499,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
         ...result,
         optionalReplacementSpan: result.optionalReplacementSpan && spanToOriginal(fileName, result.optionalReplacementSpan),
         entries: result.entries
-          .filter((e) => !(hidden.has(e.name) && !e.source) && !fromHelpersModule(e))
+          .filter((e) => !(hidden.has(e.name) && !e.source))
           .map((e) => (e.replacementSpan ? { ...e, replacementSpan: spanToOriginal(fileName, e.replacementSpan) } : e)),
       };
     },
@@ -632,19 +620,16 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getDocumentHighlights(fileName: string, position: number, filesToSearch: string[]) {
       sync();
-      return rewritten
-        .getDocumentHighlights(fileName, toRewritten(fileName, position), filesToSearch)
-        ?.filter((h) => !isHelpersModule(h.fileName))
-        .map((h) => ({
-          ...h,
-          highlightSpans: h.highlightSpans
-            .filter((s) => !isGenerated(h.fileName, s.textSpan))
-            .map((s) => ({
-              ...s,
-              textSpan: spanToOriginal(h.fileName, s.textSpan),
-              contextSpan: s.contextSpan && spanToOriginal(h.fileName, s.contextSpan),
-            })),
-        }));
+      return rewritten.getDocumentHighlights(fileName, toRewritten(fileName, position), filesToSearch)?.map((h) => ({
+        ...h,
+        highlightSpans: h.highlightSpans
+          .filter((s) => !isGenerated(h.fileName, s.textSpan))
+          .map((s) => ({
+            ...s,
+            textSpan: spanToOriginal(h.fileName, s.textSpan),
+            contextSpan: s.contextSpan && spanToOriginal(h.fileName, s.contextSpan),
+          })),
+      }));
     },
 
     prepareCallHierarchy(fileName: string, position: number) {
