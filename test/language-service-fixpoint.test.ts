@@ -265,6 +265,23 @@ describe("the editor shares the build's fixpoint (transformer/core/)", () => {
     expect(project.rounds()).toBe(2);
   }, 120_000);
 
+  it("a keystroke in front of a declaration (`cconst a = …`) un-rewrites what computes with it in the first round: two rounds, the build's rewrite", () => {
+    const file = at("front.ts");
+    const text =
+      'import { Value } from "micrograd-ts";\nconst a = new Value(1);\nconst b = a * 2 + 1;\nconst c = b * b - a / 3;\nexport const d = (c + b) ** 2 + -a;\nd.backward();\n';
+    const project = projectFor(new Map([[file, text]]));
+    expect(project.diagnostics(file)).toEqual([]);
+    expect(project.rewrite(file)?.text).toContain("export const d = add(pow((add(c, b)), 2), neg(a));");
+    // `a` is no longer declared (an error, typed any): b, c and d are numbers, in one round over
+    // the statement typed in and those that compute with what it declared, then the whole round
+    const typed = text.replace("const a =", "cconst a =");
+    project.set(file, typed);
+    project.diagnostics(file);
+    expect(project.rewrite(file)?.text).toBe(project.build().get(file)?.result.text ?? typed);
+    expect(project.rewrite(file)?.text).toContain("export const d = (c + b) ** 2 + -a;");
+    expect(project.rounds()).toBe(2);
+  }, 120_000);
+
   it("a digit typed where a literal type can reach an operand (a const index, `as const`) is checked, not shifted", () => {
     const file = at("digits.ts");
     const text = (i: string, k: string) =>

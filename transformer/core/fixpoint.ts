@@ -57,12 +57,13 @@ export interface FixpointHost {
   /** The editor's form of the rewritten text: the module its helpers are called through, by file (rewrite.ts's RewriteOptions.helpersModule). */
   helpersModule?(fileName: string): string;
   /**
-   * The editor's first round after an edit: in these files only the given statement is rewritten,
-   * the rest of the current rewrite (a guess) is kept (rewrite.ts's RewriteOptions.only). A whole
-   * round always follows, so the answer is the build's: the first round only makes the guess
-   * better without checking the whole file under types that the statement's rewrite may change.
+   * The editor's first round after an edit: in these files only the given statements are
+   * rewritten, the rest of the current rewrite (a guess) is kept (rewrite.ts's
+   * RewriteOptions.only). A whole round always follows, so the answer is the build's: the first
+   * round only makes the guess better without checking the whole file under types that the
+   * statements' rewrite may change.
    */
-  firstRoundOnly?: ReadonlyMap<string, TS.Node>;
+  firstRoundOnly?: ReadonlyMap<string, readonly TS.Node[]>;
   /** Leave a file as written when its rewrite throws (the editor, on half-typed code); by default the error propagates. */
   tolerant?: boolean;
   log?(message: string): void;
@@ -130,7 +131,7 @@ export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string
           helpersModule: host.helpersModule?.(fileName),
           // The editor's half-typed code: no operator is rewritten where the text does not parse (broken.ts).
           skip: host.tolerant ? brokenExpressions(ts, state.original) : undefined,
-          only: only?.has(fileName) ? { node: only.get(fileName)!, keep: state.result.edits } : undefined,
+          only: only?.has(fileName) ? { nodes: only.get(fileName)!, keep: state.result.edits } : undefined,
         });
       } catch (error) {
         if (!host.tolerant) throw error;

@@ -81,12 +81,12 @@ export interface RewriteOptions {
    */
   helpersModule?: string;
   /**
-   * Rewrite only `node` (a statement or a class member) and keep the edits of `keep` (a previous
-   * rewrite of the file) outside it as they are: a guess that a whole pass then checks (the
-   * editor's first round after an edit, language-service/fixpoint.ts). No edit of `keep` but the
-   * helpers' import may lie at the start or the end of `node`.
+   * Rewrite only `nodes` (statements or class members, in the order of the text) and keep the
+   * edits of `keep` (a previous rewrite of the file) outside them as they are: a guess that a
+   * whole pass then checks (the editor's first round after an edit, language-service/fixpoint.ts).
+   * No edit of `keep` but the helpers' import may lie at the start or the end of a node.
    */
-  only?: { node: TS.Node; keep: readonly TextEdit[] };
+  only?: { nodes: readonly TS.Node[]; keep: readonly TextEdit[] };
 }
 
 /** A result that leaves the file as written. */
@@ -113,12 +113,14 @@ export function rewriteSourceFile(ts: TypeScriptModule, sourceFile: TS.SourceFil
   const helpersModule = /\.[cm]?jsx?$/i.test(sf.fileName) ? undefined : options.helpersModule;
   const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false, options.skip, helpersModule);
   if (options.only) {
-    const from = options.only.node.getStart(sf);
-    const to = options.only.node.end;
-    pass.edits.keep(options.only.keep.filter((e) => e.end <= from || e.start >= to));
-    let depth = 0;
-    for (let n = options.only.node; n.parent !== undefined; n = n.parent) depth++;
-    pass.visit(options.only.node, depth);
+    const { nodes } = options.only;
+    const outside = (e: TextEdit) => nodes.every((n) => e.end <= n.getStart(sf) || e.start >= n.end);
+    pass.edits.keep(options.only.keep.filter(outside));
+    for (const node of nodes) {
+      let depth = 0;
+      for (let n = node; n.parent !== undefined; n = n.parent) depth++;
+      pass.visit(node, depth);
+    }
   } else pass.visit(sf, 0);
   const { edits, diagnostics } = pass;
   if (edits.empty) return { ...unchanged(sf), diagnostics };
@@ -383,7 +385,8 @@ class FileRewriter {
       const k = this.operandKind(node.operand, depth + 1);
       const dispatch = k === "mixed" || k === "generic" || (k === "any" && this.dispatchAny);
       const fn = k === "value" ? op.fn : dispatch ? op.dispatch : undefined;
-      if (fn === undefined) return k === "number" ? "number" : undefined;
+      // `-x` of a number or of any is a number to the checker
+      if (fn === undefined) return k === "number" || (k === "any" && opText === "-") ? "number" : undefined;
       const start = node.getStart(sf);
       edits.replace(start, start + opText.length, edits.call(fn) + "(");
       edits.close(node.end, ")", depth);
@@ -403,12 +406,21 @@ class FileRewriter {
   }
 }
 
-/** The kind of an arithmetic result left as written: known from its operands where JavaScript says so. */
+/**
+ * The kind of an arithmetic result left as written: known from its operands where the checker's
+ * rule says so. With `any` on a side (an undeclared name while the user types): `-`, `*`, `/`,
+ * `%` and `**` give a number, `+` gives any (a string on the other side aside).
+ */
 function nativeKind(token: string, left: Kind, right: Kind): Kind | undefined {
   if (token === "+" && (left === "string" || right === "string")) return "string";
   if (left === "number" && right === "number") return "number";
+  const numeric = (k: Kind) => k === "number" || k === "any";
+  if (numeric(left) && numeric(right)) return token === "+" ? "any" : NUMBER_RESULT.has(token) ? "number" : undefined;
   return undefined;
 }
+
+/** Operators whose result the checker types as a number when neither side may be a bigint (number or any). */
+const NUMBER_RESULT: ReadonlySet<string> = new Set(["-", "*", "/", "%", "**"]);
 
 function skipParens(ts: TypeScriptModule, node: TS.Expression): TS.Expression {
   while (ts.isParenthesizedExpression(node)) node = node.expression;

@@ -56,7 +56,7 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
   for (const fileName of [...files.keys()]) if (!names.has(fileName)) files.delete(fileName);
 
   const edited: string[] = [];
-  const firstRoundOnly = new Map<string, TS.Node>();
+  const firstRoundOnly = new Map<string, TS.Node[]>();
   for (const sf of candidates) {
     const previous = files.get(sf.fileName);
     if (previous?.original === sf) continue;
@@ -69,7 +69,10 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
     const importFrom = previous?.importFrom ?? importSpecifier(ts, program, sf, host.fileExists);
     files.set(sf.fileName, fileRewrite(sf, guess(sf, carried.edits), importFrom));
     edited.push(sf.fileName);
-    if (carried.dirty && alone(sf, carried.dirty, carried.edits)) firstRoundOnly.set(sf.fileName, carried.dirty);
+    if (carried.dirty) {
+      const part = firstRoundPart(ts, sf, carried.dirty, previous!.original.text).filter((n) => alone(sf, n, carried.edits));
+      if (part[0] === carried.dirty) firstRoundOnly.set(sf.fileName, part);
+    }
   }
 
   const graph = importGraph(ts, program, candidates);
@@ -126,6 +129,52 @@ function alone(sf: TS.SourceFile, dirty: TS.Node, edits: readonly TextEdit[]): b
   const from = dirty.getStart(sf);
   const to = dirty.end;
   return !edits.some((e) => (e.start === from || e.end === from || e.start === to || e.end === to) && !/^ ?import /.test(e.text));
+}
+
+/** At most this many statements below the one typed in join the first round (firstRoundPart). */
+const FIRST_ROUND_FOLLOWERS = 64;
+
+/**
+ * The statements the first round after an edit rewrites: the one typed in (`dirty`), and those
+ * after it in the same list that name what it declares or declared (`const a = new Value(1)`
+ * becoming `cconst a = …` while a line is typed in front of it un-declares `a`: the statements
+ * that compute with `a` change too), and what those declare, in turn. Only a better guess: a
+ * whole round follows.
+ */
+function firstRoundPart(ts: typeof TS, sf: TS.SourceFile, dirty: TS.Node, oldText: string): TS.Node[] {
+  const list = (dirty.parent as { statements?: readonly TS.Statement[] }).statements;
+  if (!list || !ts.isStatement(dirty)) return [dirty];
+  const declared = new Set<string>();
+  const declare = (node: TS.Node): void => {
+    const visit = (n: TS.Node): void => {
+      if ((ts.isVariableDeclaration(n) || ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n) || ts.isBindingElement(n)) && n.name && ts.isIdentifier(n.name))
+        declared.add(n.name.text);
+      if (!ts.isFunctionLike(n) || n === node) ts.forEachChild(n, visit);
+    };
+    visit(node);
+  };
+  declare(dirty);
+  // the statement as it was: the first of the old text from the same place (the text before it is the same)
+  const old = ts.createSourceFile("old.ts", oldText.slice(dirty.getStart(sf), dirty.getStart(sf) + Math.max(2000, dirty.end - dirty.getStart(sf))), ts.ScriptTarget.Latest, true);
+  if (old.statements[0]) declare(old.statements[0]);
+  const part = [dirty];
+  const names = (node: TS.Node): boolean => {
+    let found = false;
+    const visit = (n: TS.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(n) && declared.has(n.text)) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(node);
+    return found;
+  };
+  for (let i = list.indexOf(dirty as TS.Statement) + 1; i < list.length && part.length <= FIRST_ROUND_FOLLOWERS && declared.size > 0; i++) {
+    const s = list[i]!;
+    if (!names(s)) continue;
+    part.push(s);
+    declare(s);
+  }
+  return part;
 }
 
 /** carryEdits, and the innermost statement (or class member) around the change (undefined if none). */
