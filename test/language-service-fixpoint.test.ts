@@ -386,3 +386,26 @@ describe("the checker's form and the build's form of a rewrite", () => {
     ).toBe("const b: Value");
   }, 60_000);
 });
+
+describe("the helpers' module's errors are the build's import's", () => {
+  it("a runtime that lacks a helper: the error of the build's import, where the build inserts it", () => {
+    const dir = join(repo, "test", "fixtures", "editor", "__in_memory_stub__");
+    const stub =
+      "export declare const VALUE_BRAND: unique symbol;\n" +
+      "export class Value {\n  declare readonly [VALUE_BRAND]: true;\n  constructor(public data: number) {}\n}\n" +
+      "export function add(a: Value | number, b: Value | number): Value {\n  return new Value(Number(a) + Number(b));\n}\n";
+    const user = 'import { Value } from "./stub.js";\nconst a = new Value(1);\nexport const b = a + 2;\nexport const c = a * 2;\n';
+    const project = projectFor(
+      new Map([
+        [join(dir, "stub.ts"), stub],
+        [join(dir, "index.ts"), 'export * from "./stub.js";\n'],
+        [join(dir, "user.ts"), user],
+      ]),
+    );
+    const file = join(dir, "user.ts");
+    // the build imports { add, mul } from "./index.js": the stub has no mul
+    expect(project.rewrite(file)?.text).toContain('import { add, mul } from "./index.js";');
+    const list = project.service.getSemanticDiagnostics(file).map((d) => ({ code: d.code, start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") }));
+    expect(list).toEqual([{ code: 2305, start: user.indexOf("\n"), message: "Module '\"./index.js\"' has no exported member 'mul'." }]);
+  }, 60_000);
+});
