@@ -259,11 +259,28 @@ describe("the editor shares the build's fixpoint (transformer/core/)", () => {
     expect(project.diagnostics(at("m49.ts"))).toEqual([]);
     expect(project.rewrite(at("m20.ts"))?.text).toContain("mul(v19, 3)");
     expect(project.rounds()).toBe(0);
-    // one that changes a name: one round
+    // one that changes a name: a round over the statement typed in, then one over the files
     project.set(at("m20.ts"), files.get(at("m20.ts"))!.replace("v20 = v19 * 2", "v20 = v19 * v19"));
     expect(project.diagnostics(at("m49.ts"))).toEqual([]);
     expect(project.rewrite(at("m20.ts"))?.text).toContain("mul(v19, v19)");
-    expect(project.rounds()).toBe(1);
+    expect(project.rounds()).toBe(2);
+  }, 120_000);
+
+  it("a keystroke in front of a declaration (`cconst a = …`) un-rewrites what computes with it in the first round: two rounds, the build's rewrite", () => {
+    const file = at("front.ts");
+    const text =
+      'import { Value } from "micrograd-ts";\nconst a = new Value(1);\nconst b = a * 2 + 1;\nconst c = b * b - a / 3;\nexport const d = (c + b) ** 2 + -a;\nd.backward();\n';
+    const project = projectFor(new Map([[file, text]]));
+    expect(project.diagnostics(file)).toEqual([]);
+    expect(project.rewrite(file)?.text).toContain("export const d = add(pow((add(c, b)), 2), neg(a));");
+    // `a` is no longer declared (an error, typed any): b, c and d are numbers, in one round over
+    // the statement typed in and those that compute with what it declared, then the whole round
+    const typed = text.replace("const a =", "cconst a =");
+    project.set(file, typed);
+    project.diagnostics(file);
+    expect(project.rewrite(file)?.text).toBe(project.build().get(file)?.result.text ?? typed);
+    expect(project.rewrite(file)?.text).toContain("export const d = (c + b) ** 2 + -a;");
+    expect(project.rounds()).toBe(2);
   }, 120_000);
 
   it("a digit typed where a literal type can reach an operand (a const index, `as const`) is checked, not shifted", () => {
@@ -347,4 +364,49 @@ describe("the build's dispatchAny option, read from the same tsconfig", () => {
     expect(editor.rewrite()!.text).toMatch(/export const y = opMul\(x, 2\);/);
     expect(editor.rewrite()!.text).toBe(editor.build(source, { dispatchAny: true })!.text);
   });
+});
+
+describe("the checker's form and the build's form of a rewrite", () => {
+  it("the checker calls the helpers through a namespace; emitting gives the build's form, the helpers imported", () => {
+    const source = 'import { Value } from "micrograd-ts";\nexport const a = new Value(2);\nexport const b = a * a + 1;\n';
+    const editor = editorFor(source, { noEmit: false });
+    expect(editor.service.getSemanticDiagnostics(editor.fileName)).toEqual([]);
+    expect(editor.rewrite()!.checked).toContain("export const b = __mg.add(__mg.mul(a, a), 1);");
+    expect(editor.rewrite()!.text).toBe(editor.build(source)!.text);
+    const out = editor.service.getEmitOutput(editor.fileName).outputFiles.find((f) => f.name.endsWith(".js"))!.text;
+    expect(out).toContain('import { add, mul } from "micrograd-ts";');
+    expect(out).toContain("export const b = add(mul(a, a), 1);");
+    expect(out).not.toContain("__mg");
+    // and the checker's form answers again afterwards
+    expect(editor.service.getSemanticDiagnostics(editor.fileName)).toEqual([]);
+    expect(
+      editor.service
+        .getQuickInfoAtPosition(editor.fileName, source.indexOf("b ="))
+        ?.displayParts?.map((p) => p.text)
+        .join(""),
+    ).toBe("const b: Value");
+  }, 60_000);
+});
+
+describe("the helpers' module's errors are the build's import's", () => {
+  it("a runtime that lacks a helper: the error of the build's import, where the build inserts it", () => {
+    const dir = join(repo, "test", "fixtures", "editor", "__in_memory_stub__");
+    const stub =
+      "export declare const VALUE_BRAND: unique symbol;\n" +
+      "export class Value {\n  declare readonly [VALUE_BRAND]: true;\n  constructor(public data: number) {}\n}\n" +
+      "export function add(a: Value | number, b: Value | number): Value {\n  return new Value(Number(a) + Number(b));\n}\n";
+    const user = 'import { Value } from "./stub.js";\nconst a = new Value(1);\nexport const b = a + 2;\nexport const c = a * 2;\n';
+    const project = projectFor(
+      new Map([
+        [join(dir, "stub.ts"), stub],
+        [join(dir, "index.ts"), 'export * from "./stub.js";\n'],
+        [join(dir, "user.ts"), user],
+      ]),
+    );
+    const file = join(dir, "user.ts");
+    // the build imports { add, mul } from "./index.js": the stub has no mul
+    expect(project.rewrite(file)?.text).toContain('import { add, mul } from "./index.js";');
+    const list = project.service.getSemanticDiagnostics(file).map((d) => ({ code: d.code, start: d.start, message: ts.flattenDiagnosticMessageText(d.messageText, "\n") }));
+    expect(list).toEqual([{ code: 2305, start: user.indexOf("\n"), message: "Module '\"./index.js\"' has no exported member 'mul'." }]);
+  }, 60_000);
 });

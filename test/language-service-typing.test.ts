@@ -3,7 +3,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { positionToLocation } from "./fixtures/editor/tsserver.ts";
+import { type Location, positionToLocation } from "./fixtures/editor/tsserver.ts";
 import { Editor, rows, tspcDiagnostics } from "./fixtures/editor/typing.ts";
 
 let editor: Editor;
@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 /** Diagnostics that name text the user did not write (the helpers, temporaries). */
-const generated = (list: { message: string }[]) => list.filter((d) => /\b(add|mul|sub|div|pow|neg)\b|'_[a-z]'|amul|import \{/.test(d.message));
+const generated = (list: { message: string }[]) => list.filter((d) => /\b(add|mul|sub|div|pow|neg)\b|'_[a-z]'|amul|import \{|__mg|\.micrograd-ts\./.test(d.message));
 
 const at = (text: string, needle: string, delta = 0) => {
   const i = text.indexOf(needle);
@@ -229,5 +229,62 @@ describe("8. broken parses", () => {
     expect(list.filter((d) => d.code >= 2000)).toEqual([]);
     expect(list.map((d) => d.code).sort()).toEqual([1005, 1109, 1110]);
     expect(rows(tspcDiagnostics(editor.dir, new Map([["x.ts", text.replace("const g = <\n", "")]]), "x.ts"))).toEqual([]);
+  });
+});
+
+describe("9. the checker's form of the rewrite (helpers called through a namespace, a first round over the statement typed in)", () => {
+  it("an edit that changes the types of the statements below it re-checks them, not only the statement typed in", async () => {
+    const text = 'import { Value } from "micrograd-ts";\nconst a = new Value(1);\nconst b = a * 2;\nconst c = b * 3;\nc.backward();\n';
+    editor.open("item9a.ts", text);
+    expect(await editor.diagnostics("item9a.ts")).toEqual([]);
+    // `new Value(1)` -> `1` in one keystroke (a paste): the statement typed in has no arithmetic,
+    // its first round changes nothing; b and c are numbers now.
+    const start = at(text, "new Value(1)");
+    editor.edit("item9a.ts", start, start + "new Value(1)".length, "1");
+    const now = editor.text("item9a.ts");
+    const list = await editor.diagnostics("item9a.ts");
+    expect(rows(list)).toEqual(rows(tspcDiagnostics(editor.dir, new Map([["item9a.ts", now]]), "item9a.ts")));
+    expect(list.map((d) => d.code)).toEqual([2339]);
+    const info = await editor.at<{ displayString: string }>("quickinfo", "item9a.ts", at(now, "c.backward"));
+    expect(info.displayString).toBe("const c: number");
+  });
+
+  it("names the runtime's types as tspc does (Layer<number>, not through the helpers' module)", async () => {
+    const text = [
+      'import { MLP, Value } from "micrograd-ts";',
+      "const m = new MLP(2, [3, 1]);",
+      "const l = m.layers[0]!;",
+      "const s = new Value(2) * l.neurons.length;",
+      "s.backward();",
+      "l.foo;",
+      "",
+    ].join("\n");
+    editor.open("item9b.ts", text);
+    const list = await editor.diagnostics("item9b.ts");
+    expect(rows(list)).toEqual(rows(tspcDiagnostics(editor.dir, new Map([["item9b.ts", text]]), "item9b.ts")));
+    expect(list.map((d) => d.message)).toEqual(["Property 'foo' does not exist on type 'Layer<number>'."]);
+    const info = await editor.at<{ displayString: string }>("quickinfo", "item9b.ts", at(text, "l.foo"));
+    expect(info.displayString).toBe("const l: Layer<number>");
+  });
+
+  it("offers no auto-import from the helpers' module, only the runtime's", async () => {
+    const text = 'import { Value } from "micrograd-ts";\nconst a = new Value(1);\nconst b = a * 2 - a;\nconst c = ne\n';
+    editor.open("item9c.ts", text);
+    editor.server.notify("configure", { preferences: { includeCompletionsForModuleExports: true, includeCompletionsWithInsertText: true } });
+    await editor.diagnostics("item9c.ts");
+    const result = await editor.at<{ entries: { name: string; source?: string }[] }>("completionInfo", "item9c.ts", at(text, "ne\n", 2));
+    const sources = result.entries.filter((e) => e.name === "neg" || e.name === "mul" || e.name === "sub").map((e) => `${e.name} ${e.source}`);
+    expect(sources).toContain("neg micrograd-ts");
+    expect(sources.filter((s) => s.includes(".micrograd-ts."))).toEqual([]);
+  });
+
+  it("references to a helper the user imports list the user's code and the runtime, not the helpers' module", async () => {
+    const text = 'import { Value, mul } from "micrograd-ts";\nconst a = new Value(1);\nconst b = a * 2 - a;\nconst c = mul(a, b);\nc.backward();\n';
+    editor.open("item9d.ts", text);
+    expect(await editor.diagnostics("item9d.ts")).toEqual([]);
+    const refs = await editor.at<{ refs: { file: string; start: Location }[] }>("references", "item9d.ts", at(text, "mul(a, b)"));
+    const files = refs.refs.map((r) => r.file.replace(/.*[\\/]/, ""));
+    expect(files.filter((f) => f === "item9d.ts")).toHaveLength(2);
+    expect(files.filter((f) => f.includes(".micrograd-ts."))).toEqual([]);
   });
 });

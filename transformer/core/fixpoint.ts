@@ -54,6 +54,16 @@ export interface FixpointHost {
   maxRounds?: number;
   /** Dispatch arithmetic on operands typed `any` (rewrite.ts's RewriteOptions.dispatchAny; default false). */
   dispatchAny?: boolean;
+  /** The editor's form of the rewritten text: the module its helpers are called through, by file (rewrite.ts's RewriteOptions.helpersModule). */
+  helpersModule?(fileName: string): string;
+  /**
+   * The editor's first round after an edit: in these files only the given statements are
+   * rewritten, the rest of the current rewrite (a guess) is kept (rewrite.ts's
+   * RewriteOptions.only). A whole round always follows, so the answer is the build's: the first
+   * round only makes the guess better without checking the whole file under types that the
+   * statements' rewrite may change.
+   */
+  firstRoundOnly?: ReadonlyMap<string, readonly TS.Node[]>;
   /** Leave a file as written when its rewrite throws (the editor, on half-typed code); by default the error propagates. */
   tolerant?: boolean;
   log?(message: string): void;
@@ -82,7 +92,7 @@ export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string
       ? (n: TS.Node) => console.error("unmapped", n.getSourceFile().fileName, n.getStart(), ts.SyntaxKind[n.kind])
       : undefined;
   const outcome: FixpointOutcome = { rounds: 0, converged: false, unsettled: [], unmapped: 0 };
-  const states = new StateHistory(graph.order, files);
+  let states = new StateHistory(graph.order, files);
   let visit = withDependents(graph, start);
   let before = new Map<string, FileRewrite>();
   let changed: string[] = [];
@@ -101,6 +111,7 @@ export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string
     before = new Map(files);
     const mapOf = (fileName: string) => before.get(fileName)?.map;
     const knowledge = new Knowledge();
+    const only = outcome.rounds === 1 ? host.firstRoundOnly : undefined;
     changed = [];
     for (const fileName of graph.order) {
       if (!visit.has(fileName)) continue;
@@ -117,8 +128,10 @@ export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string
           importFrom: state.importFrom,
           knowledge,
           dispatchAny: host.dispatchAny,
+          helpersModule: host.helpersModule?.(fileName),
           // The editor's half-typed code: no operator is rewritten where the text does not parse (broken.ts).
           skip: host.tolerant ? brokenExpressions(ts, state.original) : undefined,
+          only: only?.has(fileName) ? { nodes: only.get(fileName)!, keep: state.result.edits } : undefined,
         });
       } catch (error) {
         if (!host.tolerant) throw error;
@@ -129,6 +142,12 @@ export function settle(host: FixpointHost, graph: ImportGraph, files: Map<string
       outcome.unmapped += queries.unmapped;
       if (result.text !== state.result.text) changed.push(fileName);
       files.set(fileName, fileRewrite(state.original, result, state.importFrom));
+    }
+    if (only !== undefined && only.size > 0) {
+      // Only a part of those files was checked: a whole round follows; the states before it were guesses.
+      states = new StateHistory(graph.order, files);
+      visit = withDependents(graph, [...changed, ...[...only.keys()].filter((f) => visit.has(f))]);
+      continue;
     }
     if (changed.length > 0 && states.repeats()) {
       host.log?.(`micrograd-ts: the rewrite alternates after ${outcome.rounds} rounds in ${changed.join(", ")}`);

@@ -73,6 +73,20 @@ export interface RewriteOptions {
   dispatchAny?: boolean;
   /** Nodes to leave as written, with everything inside them (the editor's half-typed arithmetic, broken.ts). */
   skip?: ReadonlySet<TS.Node>;
+  /**
+   * The editor's form of the rewritten text, which only its checker reads: the helpers are
+   * called through a local ambient namespace over this module (`__mg.mul(a, b)`, edits.ts's
+   * helperImport), a module that exports them (the editor's, language-service/helpers.ts). Not in
+   * JavaScript files (no ambient declarations there), which keep the build's form.
+   */
+  helpersModule?: string;
+  /**
+   * Rewrite only `nodes` (statements or class members, in the order of the text) and keep the
+   * edits of `keep` (a previous rewrite of the file) outside them as they are: a guess that a
+   * whole pass then checks (the editor's first round after an edit, language-service/fixpoint.ts).
+   * No edit of `keep` but the helpers' import may lie at the start or the end of a node.
+   */
+  only?: { nodes: readonly TS.Node[]; keep: readonly TextEdit[] };
 }
 
 /** A result that leaves the file as written. */
@@ -96,8 +110,18 @@ export function rewriteSourceFile(ts: TypeScriptModule, sourceFile: TS.SourceFil
     });
   const values = valueTypesFor(ts, typeChecker);
   const inference = new Inference(ts, sf, values, typeOf, declarationOf, options.knowledge ?? new Knowledge());
-  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false, options.skip);
-  pass.visit(sf, 0);
+  const helpersModule = /\.[cm]?jsx?$/i.test(sf.fileName) ? undefined : options.helpersModule;
+  const pass = new FileRewriter(ts, sf, inference, values, options.dispatchAny ?? false, options.skip, helpersModule);
+  if (options.only) {
+    const { nodes } = options.only;
+    const outside = (e: TextEdit) => nodes.every((n) => e.end <= n.getStart(sf) || e.start >= n.end);
+    pass.edits.keep(options.only.keep.filter(outside));
+    for (const node of nodes) {
+      let depth = 0;
+      for (let n = node; n.parent !== undefined; n = n.parent) depth++;
+      pass.visit(node, depth);
+    }
+  } else pass.visit(sf, 0);
   const { edits, diagnostics } = pass;
   if (edits.empty) return { ...unchanged(sf), diagnostics };
   const needsImport = edits.needsImport();
@@ -120,8 +144,9 @@ class FileRewriter {
     private readonly values: ValueTypes,
     private readonly dispatchAny: boolean,
     private readonly skip?: ReadonlySet<TS.Node>,
+    helpersModule?: string,
   ) {
-    this.edits = new FileEdits(ts, sf);
+    this.edits = new FileEdits(ts, sf, helpersModule);
     this.K = ts.SyntaxKind;
   }
 
@@ -360,7 +385,8 @@ class FileRewriter {
       const k = this.operandKind(node.operand, depth + 1);
       const dispatch = k === "mixed" || k === "generic" || (k === "any" && this.dispatchAny);
       const fn = k === "value" ? op.fn : dispatch ? op.dispatch : undefined;
-      if (fn === undefined) return k === "number" ? "number" : undefined;
+      // `-x` of a number or of any is a number to the checker
+      if (fn === undefined) return k === "number" || (k === "any" && opText === "-") ? "number" : undefined;
       const start = node.getStart(sf);
       edits.replace(start, start + opText.length, edits.call(fn) + "(");
       edits.close(node.end, ")", depth);
@@ -380,12 +406,21 @@ class FileRewriter {
   }
 }
 
-/** The kind of an arithmetic result left as written: known from its operands where JavaScript says so. */
+/**
+ * The kind of an arithmetic result left as written: known from its operands where the checker's
+ * rule says so. With `any` on a side (an undeclared name while the user types): `-`, `*`, `/`,
+ * `%` and `**` give a number, `+` gives any (a string on the other side aside).
+ */
 function nativeKind(token: string, left: Kind, right: Kind): Kind | undefined {
   if (token === "+" && (left === "string" || right === "string")) return "string";
   if (left === "number" && right === "number") return "number";
+  const numeric = (k: Kind) => k === "number" || k === "any";
+  if (numeric(left) && numeric(right)) return token === "+" ? "any" : NUMBER_RESULT.has(token) ? "number" : undefined;
   return undefined;
 }
+
+/** Operators whose result the checker types as a number when neither side may be a bigint (number or any). */
+const NUMBER_RESULT: ReadonlySet<string> = new Set(["-", "*", "/", "%", "**"]);
 
 function skipParens(ts: TypeScriptModule, node: TS.Expression): TS.Expression {
   while (ts.isParenthesizedExpression(node)) node = node.expression;

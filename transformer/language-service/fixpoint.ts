@@ -31,6 +31,10 @@ export interface FixpointHost {
   maxRounds?: number;
   /** Dispatch arithmetic on operands typed `any`, as the build does with its dispatchAny option. */
   dispatchAny?: boolean;
+  /** Check the whole of every file from the first round (default: the first round after an edit rewrites only the statement typed in). */
+  firstRoundWhole?: boolean;
+  /** The module a file calls the helpers through (core/rewrite.ts's RewriteOptions.helpersModule; default: imports them as the build does). */
+  helpersModule?(fileName: string): string;
 }
 
 export interface FixpointStats {
@@ -52,6 +56,7 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
   for (const fileName of [...files.keys()]) if (!names.has(fileName)) files.delete(fileName);
 
   const edited: string[] = [];
+  const firstRoundOnly = new Map<string, TS.Node[]>();
   for (const sf of candidates) {
     const previous = files.get(sf.fileName);
     if (previous?.original === sf) continue;
@@ -60,14 +65,34 @@ export function updateRewrites(host: FixpointHost, program: TS.Program, files: M
       files.set(sf.fileName, fileRewrite(sf, shifted(previous, sf), previous.importFrom));
       continue;
     }
-    const edits = previous ? carryEdits(ts, previous.original.text, previous.result.edits, sf) : [];
+    const carried = previous ? carryOver(ts, previous.original.text, previous.result.edits, sf) : { edits: [], dirty: undefined };
     const importFrom = previous?.importFrom ?? importSpecifier(ts, program, sf, host.fileExists);
-    files.set(sf.fileName, fileRewrite(sf, guess(sf, edits), importFrom));
+    files.set(sf.fileName, fileRewrite(sf, guess(sf, carried.edits), importFrom));
     edited.push(sf.fileName);
+    if (carried.dirty) {
+      const part = firstRoundPart(ts, sf, carried.dirty, previous!.original.text).filter((n) => alone(sf, n, carried.edits));
+      if (part[0] === carried.dirty) firstRoundOnly.set(sf.fileName, part);
+    }
   }
 
   const graph = importGraph(ts, program, candidates);
-  const outcome = settle({ ts, program: host.rewrittenProgram, tolerant: true, log: host.log, maxRounds: host.maxRounds, dispatchAny: host.dispatchAny }, graph, files, edited);
+  const outcome = settle(
+    {
+      ts,
+      program: host.rewrittenProgram,
+      tolerant: true,
+      log: host.log,
+      maxRounds: host.maxRounds,
+      dispatchAny: host.dispatchAny,
+      helpersModule: host.helpersModule,
+      // The first round rewrites only the statement that was typed in (the rest is the carried
+      // guess), so that a keystroke that changes its rewrite costs one check of the whole file, not two.
+      firstRoundOnly: host.firstRoundWhole ? undefined : firstRoundOnly,
+    },
+    graph,
+    files,
+    edited,
+  );
   // Half-typed code: its syntax error is what to show, not that the rewrite did not settle.
   for (const fileName of outcome.unsettled) {
     const state = files.get(fileName)!;
@@ -92,6 +117,68 @@ function guess(sf: TS.SourceFile, edits: TextEdit[]): RewriteResult {
  * guess: the rounds that follow check it, so a wrong guess costs a round, not a wrong result.
  */
 export function carryEdits(ts: typeof TS, oldText: string, edits: readonly TextEdit[], sf: TS.SourceFile): TextEdit[] {
+  return carryOver(ts, oldText, edits, sf).edits;
+}
+
+/**
+ * Whether the edits carried over leave `dirty` alone: none of them at its start or its end,
+ * where the pass over `dirty` alone could not tell its own insertions from theirs (the import of
+ * the helpers aside, which the pass makes again).
+ */
+function alone(sf: TS.SourceFile, dirty: TS.Node, edits: readonly TextEdit[]): boolean {
+  const from = dirty.getStart(sf);
+  const to = dirty.end;
+  return !edits.some((e) => (e.start === from || e.end === from || e.start === to || e.end === to) && !/^ ?import /.test(e.text));
+}
+
+/** At most this many statements below the one typed in join the first round (firstRoundPart). */
+const FIRST_ROUND_FOLLOWERS = 64;
+
+/**
+ * The statements the first round after an edit rewrites: the one typed in (`dirty`), and those
+ * after it in the same list that name what it declares or declared (`const a = new Value(1)`
+ * becoming `cconst a = …` while a line is typed in front of it un-declares `a`: the statements
+ * that compute with `a` change too), and what those declare, in turn. Only a better guess: a
+ * whole round follows.
+ */
+function firstRoundPart(ts: typeof TS, sf: TS.SourceFile, dirty: TS.Node, oldText: string): TS.Node[] {
+  const list = (dirty.parent as { statements?: readonly TS.Statement[] }).statements;
+  if (!list || !ts.isStatement(dirty)) return [dirty];
+  const declared = new Set<string>();
+  const declare = (node: TS.Node): void => {
+    const visit = (n: TS.Node): void => {
+      if ((ts.isVariableDeclaration(n) || ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n) || ts.isBindingElement(n)) && n.name && ts.isIdentifier(n.name))
+        declared.add(n.name.text);
+      if (!ts.isFunctionLike(n) || n === node) ts.forEachChild(n, visit);
+    };
+    visit(node);
+  };
+  declare(dirty);
+  // the statement as it was: the first of the old text from the same place (the text before it is the same)
+  const old = ts.createSourceFile("old.ts", oldText.slice(dirty.getStart(sf), dirty.getStart(sf) + Math.max(2000, dirty.end - dirty.getStart(sf))), ts.ScriptTarget.Latest, true);
+  if (old.statements[0]) declare(old.statements[0]);
+  const part = [dirty];
+  const names = (node: TS.Node): boolean => {
+    let found = false;
+    const visit = (n: TS.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(n) && declared.has(n.text)) found = true;
+      else ts.forEachChild(n, visit);
+    };
+    visit(node);
+    return found;
+  };
+  for (let i = list.indexOf(dirty as TS.Statement) + 1; i < list.length && part.length <= FIRST_ROUND_FOLLOWERS && declared.size > 0; i++) {
+    const s = list[i]!;
+    if (!names(s)) continue;
+    part.push(s);
+    declare(s);
+  }
+  return part;
+}
+
+/** carryEdits, and the innermost statement (or class member) around the change (undefined if none). */
+function carryOver(ts: typeof TS, oldText: string, edits: readonly TextEdit[], sf: TS.SourceFile): { edits: TextEdit[]; dirty: TS.Node | undefined } {
   const newText = sf.text;
   let prefix = 0;
   const max = Math.min(oldText.length, newText.length);
@@ -110,8 +197,6 @@ export function carryEdits(ts: typeof TS, oldText: string, edits: readonly TextE
     else if (e.start === e.end && prefix === oldEnd && e.start === prefix) kept.push(e);
     else overlapped = true;
   }
-  if (!overlapped) return kept;
-
   // The innermost statement (or class member) of the new text around the changed range.
   let dirty: TS.Node = sf;
   const descend = (node: TS.Node): void => {
@@ -123,10 +208,12 @@ export function carryEdits(ts: typeof TS, oldText: string, edits: readonly TextE
     });
   };
   descend(sf);
-  if (dirty === sf) return [];
-  const from = dirty.getStart(sf);
-  const to = dirty.end;
-  return kept.filter((e) => e.end <= from || e.start >= to);
+  const around = dirty === sf ? undefined : dirty;
+  if (!overlapped) return { edits: kept, dirty: around };
+  if (around === undefined) return { edits: [], dirty: undefined };
+  const from = around.getStart(sf);
+  const to = around.end;
+  return { edits: kept.filter((e) => e.end <= from || e.start >= to), dirty: around };
 }
 
 /** The range that changed between two texts: [start, oldEnd) of the old, [start, newEnd) of the new. */

@@ -13,9 +13,12 @@
 
 import type * as TS from "typescript";
 import { type Rewritten, toDiagnostic, toOriginalDiagnostic, withOurs } from "../core/diagnostics.js";
+import { namespacedHelpers, withImportedHelpers } from "../core/edits.js";
 import { PositionMap, type Span } from "../core/position-map.js";
+import { applyEdits } from "../core/positions.js";
 import type { MgDiagnostic } from "../core/rewrite.js";
 import { type FileState, updateRewrites } from "./fixpoint.js";
+import { asImportedHelper, helpersModuleOf, helpersModuleText } from "./helpers.js";
 
 export interface MicrogradServiceOptions {
   /** The project's service (over the original text). */
@@ -66,12 +69,19 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   /** The snapshots the rewritten service reads, by file: a new version whenever the text changes. */
   const snapshots = new Map<string, { text: string; version: string; snapshot: TS.IScriptSnapshot }>();
   let versions = 0;
+  /** Whether the rewritten service is to read the files in the build's form (for emitting them). */
+  let buildForm = false;
+  const buildTexts = new WeakMap<FileState, string>();
   function rewrittenSnapshot(fileName: string) {
     const state = files.get(fileName);
     if (!state?.result.changed) return undefined;
+    let text = state.result.text;
+    if (buildForm) {
+      text = buildTexts.get(state) ?? applyEdits(state.original.text, withImportedHelpers(state.result.edits, state.importFrom));
+      buildTexts.set(state, text);
+    }
     let known = snapshots.get(fileName);
-    if (known?.text !== state.result.text) {
-      const text = state.result.text;
+    if (known?.text !== text) {
       known = { text, version: `micrograd-ts.${++versions}`, snapshot: snapshotAfter(text, known) };
       snapshots.set(fileName, known);
     }
@@ -99,6 +109,40 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     return snapshot;
   }
 
+  // --- the helpers modules (helpers.ts), one next to each file that calls helpers --------------
+
+  /** Each file state's helpers module text (undefined: the file calls no helper through one). */
+  const helpersTexts = new WeakMap<FileState, { text: string | undefined }>();
+  function helpersTextOf(state: FileState): string | undefined {
+    let known = helpersTexts.get(state);
+    if (!known) {
+      known = { text: state.result.changed ? helpersModuleText(state.result.edits, state.importFrom) : undefined };
+      helpersTexts.set(state, known);
+    }
+    return known.text;
+  }
+  /** The helpers module names in the rewritten program, with the files they belong to. */
+  const helpersOwners = new Map<string, string>();
+  function helpersModuleNames(): string[] {
+    helpersOwners.clear();
+    for (const [fileName, state] of files) if (helpersTextOf(state) !== undefined) helpersOwners.set(helpersModuleOf(fileName).fileName, fileName);
+    return [...helpersOwners.keys()];
+  }
+  const isHelpersModule = (fileName: string): boolean => helpersOwners.has(fileName);
+  const helpersSnapshots = new Map<string, { text: string; version: string; snapshot: TS.IScriptSnapshot }>();
+  function helpersSnapshot(fileName: string) {
+    const owner = helpersOwners.get(fileName);
+    const state = owner === undefined ? undefined : files.get(owner);
+    const text = state && helpersTextOf(state);
+    if (text === undefined) return undefined;
+    let known = helpersSnapshots.get(fileName);
+    if (known?.text !== text) {
+      known = { text, version: `micrograd-ts.${++versions}`, snapshot: ts.ScriptSnapshot.fromString(text) };
+      helpersSnapshots.set(fileName, known);
+    }
+    return known;
+  }
+
   function createRewrittenHost(): TS.LanguageServiceHost {
     const out: Record<string, unknown> = {};
     for (const name of PLAIN_HOST_METHODS) {
@@ -106,8 +150,19 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       if (typeof method === "function") out[name] = (...args: unknown[]) => method.apply(host, args);
     }
     if ("jsDocParsingMode" in host) out.jsDocParsingMode = host.jsDocParsingMode;
-    out.getScriptVersion = (fileName: string) => rewrittenSnapshot(fileName)?.version ?? host.getScriptVersion(fileName);
-    out.getScriptSnapshot = (fileName: string) => rewrittenSnapshot(fileName)?.snapshot ?? host.getScriptSnapshot(fileName);
+    const snapshotOf = (fileName: string) => rewrittenSnapshot(fileName) ?? helpersSnapshot(fileName);
+    out.getScriptFileNames = () => [...host.getScriptFileNames(), ...(buildForm ? [] : helpersModuleNames())];
+    out.getScriptVersion = (fileName: string) => snapshotOf(fileName)?.version ?? host.getScriptVersion(fileName);
+    out.getScriptSnapshot = (fileName: string) => snapshotOf(fileName)?.snapshot ?? host.getScriptSnapshot(fileName);
+    // The helpers modules exist for the rewritten program's module resolution only.
+    const fileExists = out.fileExists as ((fileName: string) => boolean) | undefined;
+    out.fileExists = (fileName: string) => helpersOwners.has(fileName) || (fileExists?.(fileName) ?? false);
+    const readFile = out.readFile as ((fileName: string, encoding?: string) => string | undefined) | undefined;
+    out.readFile = (fileName: string, encoding?: string) => helpersSnapshot(fileName)?.text ?? readFile?.(fileName, encoding);
+    const realpath = out.realpath as ((path: string) => string) | undefined;
+    if (realpath) out.realpath = (path: string) => (helpersOwners.has(path) ? path : realpath(path));
+    const getScriptKind = out.getScriptKind as ((fileName: string) => TS.ScriptKind) | undefined;
+    if (getScriptKind) out.getScriptKind = (fileName: string) => (helpersOwners.has(fileName) ? ts.ScriptKind.TS : getScriptKind(fileName));
     return out as unknown as TS.LanguageServiceHost;
   }
 
@@ -143,13 +198,15 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       const dispatchAny = transformerDispatchesAny(program.getCompilerOptions());
       if (dispatchAny !== rewrittenWithDispatchAny) files.clear(); // tsconfig changed: every rewrite again
       rewrittenWithDispatchAny = dispatchAny;
-      updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log, fileExists, dispatchAny }, program, files);
+      const helpersModule = (fileName: string) => helpersModuleOf(fileName).specifier;
+      updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log, fileExists, dispatchAny, helpersModule }, program, files);
       rewritten = anyRewritten() ? rewrittenService : base;
     } catch (error) {
       // A bug here must not take the editor down: answer as plain TypeScript until the next edit.
       log(`micrograd-ts: rewrite failed, showing the files as written: ${(error as Error).stack ?? error}`);
       files.clear();
       snapshots.clear();
+      helpersSnapshots.clear();
       rewritten = base;
     }
   }
@@ -182,7 +239,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     if (loc.contextSpan) out.contextSpan = spanToOriginal(loc.fileName, loc.contextSpan);
     return out;
   }
-  const keepLocation = (loc: { fileName: string; textSpan: TS.TextSpan }) => !isGenerated(loc.fileName, loc.textSpan);
+  const keepLocation = (loc: { fileName: string; textSpan: TS.TextSpan }) => !isHelpersModule(loc.fileName) && !isGenerated(loc.fileName, loc.textSpan);
 
   function mapLocations<T extends { fileName: string; textSpan: TS.TextSpan; contextSpan?: TS.TextSpan }>(locs: readonly T[] | undefined): T[] | undefined {
     return locs?.filter(keepLocation).map(mapLocation);
@@ -214,6 +271,24 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   }
 
   const byStart = (a: TS.Diagnostic, b: TS.Diagnostic) => (a.start ?? 0) - (b.start ?? 0);
+
+  /**
+   * The errors of a file's helpers module's import (a module not found, a helper the runtime
+   * lacks): the build's import of the helpers has them, at the place where it is inserted.
+   */
+  function helpersModuleDiagnostics(fileName: string): TS.Diagnostic[] {
+    const state = files.get(fileName);
+    const file = originalSourceFile(fileName);
+    if (!state || !file || rewritten !== rewrittenService || helpersTextOf(state) === undefined) return [];
+    const module = helpersModuleOf(fileName).fileName;
+    const importEnd = helpersSnapshot(module)?.text.indexOf("\n") ?? -1;
+    const found = namespacedHelpers(state.result.edits);
+    const at = state.result.edits.find((e) => found !== undefined && e.text.includes(found.text))?.start;
+    if (at === undefined || importEnd < 0) return [];
+    return [...rewrittenService.getSyntacticDiagnostics(module), ...rewrittenService.getSemanticDiagnostics(module)]
+      .filter((d) => (d.start ?? 0) < importEnd)
+      .map((d) => ({ ...d, file, start: at, length: 0, relatedInformation: undefined }));
+  }
 
   // --- requests at an operator ------------------------------------------------------------
   //
@@ -269,7 +344,11 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     if (at === undefined) return undefined;
     const info = (rewritten.getQuickInfoAtPosition as (f: string, p: number) => TS.QuickInfo | undefined)(fileName, at);
     if (!info) return undefined;
-    return { ...info, textSpan: { start: operator.start, length: operator.end - operator.start } };
+    // `__mg.mul(a, b)` (helpers.ts) answers as `mul(a, b)` with `mul` imported, as the build has it
+    const namespaced = namespacedHelpers(map.edits);
+    const local = namespaced && /^[\w$]*/.exec(target.text.slice(target.text.lastIndexOf(".", at) + 1))![0];
+    const shown = namespaced && local ? asImportedHelper(info, namespaced.ns, local) : info;
+    return { ...shown, textSpan: { start: operator.start, length: operator.end - operator.start } };
   }
 
   /** Where the callee of the innermost call around `pos` starts, `pos` lying between its arguments. */
@@ -281,7 +360,9 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       ts.forEachChild(node, visit);
     };
     visit(file);
-    return found?.expression.getStart(file);
+    // the helper's name: `mul` of `mul(a, b)` and of `__mg.mul(a, b)`
+    const callee = found?.expression;
+    return callee && (ts.isPropertyAccessExpression(callee) ? callee.name.getStart(file) : callee.getStart(file));
   }
 
   /** Names that only generated text declares (the added import, temporaries), by file state. */
@@ -294,7 +375,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     if (known) return known;
     const names = new Set<string>();
     const visit = (node: TS.Node): void => {
-      if ((ts.isImportSpecifier(node) || ts.isVariableDeclaration(node)) && ts.isIdentifier(node.name)) {
+      if ((ts.isImportSpecifier(node) || ts.isVariableDeclaration(node) || ts.isNamespaceImport(node) || ts.isModuleDeclaration(node)) && ts.isIdentifier(node.name)) {
         if (state.map.isGenerated(node.name.getStart(target), node.name.end)) names.add(node.name.text);
       }
       ts.forEachChild(node, visit);
@@ -335,8 +416,10 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     return out;
   }
 
-  /** A pattern for a call of a helper of the file's generated import (`mul(`), if it has one. */
+  /** A pattern for a call of a helper of the file's generated import (`mul(`, `__mg.mul(`), if it has one. */
   function generatedCall(fileName: string): RegExp | undefined {
+    const namespaced = namespacedHelpers(mapOf(fileName)?.edits ?? []);
+    if (namespaced) return new RegExp(`(?<![\\w$.])${namespaced.ns.replace(/\$/g, "\\$")}\\.[\\w$]+\\(`);
     const names = [...generatedNames(fileName)].filter((n) => !/^_/.test(n));
     return names.length > 0 ? new RegExp(`\\b(${names.join("|")})\\(`) : undefined;
   }
@@ -380,7 +463,8 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   Object.assign(service, {
     getSemanticDiagnostics(fileName: string): TS.Diagnostic[] {
       sync();
-      return withTransformerDiagnostics(fileName, rewritten.getSemanticDiagnostics(fileName).map(mapDiagnostic));
+      const mapped = [...rewritten.getSemanticDiagnostics(fileName).map(mapDiagnostic), ...helpersModuleDiagnostics(fileName)].sort(byStart);
+      return withTransformerDiagnostics(fileName, mapped);
     },
 
     getSuggestionDiagnostics(fileName: string): TS.DiagnosticWithLocation[] {
@@ -465,7 +549,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
         // that of the call around it (`act(a * b + c, 1)` is `act`'s), asked where its head starts.
         let open = help.applicableSpan.start - 1;
         if (!isGenerated(fileName, { start: open, length: 1 })) return { ...help, applicableSpan: spanToOriginal(fileName, help.applicableSpan) };
-        while (open > 0 && /[\w$]/.test(text[open - 1]!)) open--;
+        while (open > 0 && /[\w$.]/.test(text[open - 1]!)) open--;
         if (open >= at) return undefined;
         at = open;
       }
@@ -687,9 +771,17 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     },
 
     getEmitOutput(fileName: string, emitOnlyDtsFiles?: boolean, forceDtsEmit?: boolean) {
-      // What the build emits (with the transformer), not the untransformed text.
+      // What the build emits (with the transformer), not the untransformed text: from the files
+      // in the build's form, which imports the helpers (the checker's calls them through an
+      // ambient namespace, which emits nothing). A program for the occasion: emitting is rare.
       sync();
-      return rewritten.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
+      if (rewritten !== rewrittenService) return rewritten.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
+      buildForm = true;
+      try {
+        return rewrittenService.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
+      } finally {
+        buildForm = false;
+      }
     },
 
     cleanupSemanticCache(): void {
@@ -738,10 +830,16 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
 const rewritesOf = new WeakMap<object, () => ReadonlyMap<string, FileState>>();
 
-/** The text the checker sees for a file of a service made here, and the transformer's diagnostics (for tests and tools). */
-export function rewriteOf(service: TS.LanguageService, fileName: string): { text: string; diagnostics: readonly MgDiagnostic[] } | undefined {
+/**
+ * A file's rewrite in a service made here (for tests and tools): `text` as the build writes it
+ * (the helpers imported), `checked` as the checker reads it (edits.ts's helperImport), and the
+ * transformer's diagnostics.
+ */
+export function rewriteOf(service: TS.LanguageService, fileName: string): { text: string; checked: string; diagnostics: readonly MgDiagnostic[] } | undefined {
   const state = rewritesOf.get(service)?.().get(fileName);
-  return state && { text: state.result.text, diagnostics: state.result.diagnostics };
+  return (
+    state && { text: applyEdits(state.original.text, withImportedHelpers(state.result.edits, state.importFrom)), checked: state.result.text, diagnostics: state.result.diagnostics }
+  );
 }
 
 /** Whether an argument at `pos` (rewritten text) follows generated text: `mul(` or the `,` that replaced `*`. */
