@@ -187,18 +187,44 @@ describe("region diagnostics (tsserver asks for the visible lines of a big file)
   });
 });
 
+/** A snapshot of `text` whose change range from an older one is the span between their common start and end. */
+function editedSnapshot(text: string): ts.IScriptSnapshot {
+  return {
+    getText: (start, end) => text.slice(start, end),
+    getLength: () => text.length,
+    getChangeRange(old) {
+      const before = old.getText(0, old.getLength());
+      const max = Math.min(before.length, text.length);
+      let prefix = 0;
+      while (prefix < max && before.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+      let suffix = 0;
+      while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+      return ts.createTextChangeRange(ts.createTextSpan(prefix, before.length - prefix - suffix), text.length - prefix - suffix);
+    },
+  };
+}
+
 /** A language service over in-memory files (several modules), with the plugin's service on top and its log kept. */
 function projectFor(initial: Map<string, string>) {
   const texts = new Map(initial);
   const versions = new Map<string, number>();
   const logged: string[] = [];
+  const snapshots = new Map<string, { version: number | undefined; snapshot: ts.IScriptSnapshot }>();
   const host: ts.LanguageServiceHost = {
     getCompilationSettings: () => options,
     getScriptFileNames: () => [...texts.keys()],
     getScriptVersion: (f) => String(versions.get(f) ?? 0),
     getScriptSnapshot: (f) => {
-      const t = texts.get(f) ?? ts.sys.readFile(f);
-      return t === undefined ? undefined : ts.ScriptSnapshot.fromString(t);
+      const t = texts.get(f);
+      if (t === undefined) {
+        const disk = ts.sys.readFile(f);
+        return disk === undefined ? undefined : ts.ScriptSnapshot.fromString(disk);
+      }
+      // as tsserver's: a snapshot that knows what changed, so the service parses incrementally
+      // (TypeScript's incremental parser moves the old tree's nodes into the new one)
+      let known = snapshots.get(f);
+      if (!known || known.version !== versions.get(f)) snapshots.set(f, (known = { version: versions.get(f), snapshot: editedSnapshot(t) }));
+      return known.snapshot;
     },
     getCurrentDirectory: () => repo,
     getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
@@ -311,6 +337,16 @@ describe("the editor shares the build's fixpoint (transformer/core/)", () => {
     project.set(file, text("1", "1").replace("0.05", "0.07"));
     expect(project.rewrite(file)?.text).toContain("export const w = mul(pair[0], lr);");
     expect(project.rounds()).toBe(0);
+    // a digit inserted (the text grows): parsed incrementally, the old tree's nodes moved and
+    // shifted into the new one; still the shifted rewrite, still the build's
+    project.set(file, text("1", "1").replace("0.05", "0.075"));
+    expect(project.rewrite(file)?.text).toContain("export const w = mul(pair[0], lr);");
+    expect(project.rewrite(file)?.text).toBe(project.build().get(file)?.result.text);
+    expect(project.rounds()).toBe(0);
+    // and an integer's digit inserted in a const that indexes the tuple: checked, not shifted
+    project.set(file, text("1", "1").replace("0.05", "0.075").replace("const i = 1;", "const i = 10;"));
+    expect(project.diagnostics(file).length).toBeGreaterThan(0); // pair[10]: out of the tuple's range
+    expect(project.rewrite(file)?.text).toBe(project.build().get(file)?.result.text);
   }, 120_000);
 
   it("an import cycle: the file that computes with the other's Value is rewritten whatever the order of the import lines", () => {

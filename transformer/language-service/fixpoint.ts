@@ -239,22 +239,24 @@ export function sameKinds(ts: typeof TS, before: TS.SourceFile, after: TS.Source
   const parseErrors = (sf: TS.SourceFile) => (sf as unknown as { parseDiagnostics?: readonly unknown[] }).parseDiagnostics?.length ?? 1;
   if (parseErrors(before) > 0 || parseErrors(after) > 0) return false;
   const { start, oldEnd, newEnd } = changedRange(before.text, after.text);
-  const literalAround = (sf: TS.SourceFile, end: number): TS.NumericLiteral | undefined => {
-    let found: TS.Node | undefined;
-    const descend = (node: TS.Node): void => {
-      ts.forEachChild(node, (child) => {
-        if (child.getStart(sf) <= start && end <= child.end) {
-          found = child;
-          descend(child);
-        }
-      });
-    };
-    descend(sf);
-    return found && ts.isNumericLiteral(found) ? found : undefined;
+  let found: TS.Node | undefined;
+  const descend = (node: TS.Node): void => {
+    ts.forEachChild(node, (child) => {
+      if (child.getStart(after) <= start && newEnd <= child.end) {
+        found = child;
+        descend(child);
+      }
+    });
   };
-  const a = literalAround(before, oldEnd);
-  const b = literalAround(after, newEnd);
-  if (!a || !b || a.getStart(before) !== b.getStart(after)) return false;
+  descend(after);
+  if (!found || !ts.isNumericLiteral(found)) return false;
+  const b: TS.NumericLiteral = found;
+  // The old text's token at the same place, scanned: the old tree is not walked, since
+  // TypeScript's incremental parser moves its nodes into the new tree and shifts their positions.
+  const literalStart = b.getStart(after);
+  const scanner = ts.createScanner(after.languageVersion, true, ts.LanguageVariant.Standard, before.text, undefined, literalStart);
+  if (scanner.scan() !== ts.SyntaxKind.NumericLiteral || scanner.getTokenStart() !== literalStart || scanner.getTokenEnd() < oldEnd) return false;
+  const a = { text: before.text.slice(literalStart, scanner.getTokenEnd()) };
   // `-2`, `+2`: the sign goes with the number
   let n: TS.Expression = b;
   while (ts.isPrefixUnaryExpression(n.parent) && (n.parent.operator === ts.SyntaxKind.MinusToken || n.parent.operator === ts.SyntaxKind.PlusToken)) n = n.parent;
