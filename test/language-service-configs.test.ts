@@ -49,7 +49,12 @@ const CASES: [name: string, options: ts.CompilerOptions, ext: string, expected: 
   ["nodenext, .mts", nodenext, ".mts", []],
   ["nodenext, .cts", nodenext, ".cts", []],
   ["not strict", { strict: false, noImplicitAny: false }, ".ts", []],
-  ["exactOptionalPropertyTypes, noUncheckedIndexedAccess", { exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noPropertyAccessFromIndexSignature: true }, ".ts", []],
+  [
+    "exactOptionalPropertyTypes, noUncheckedIndexedAccess",
+    { exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noPropertyAccessFromIndexSignature: true },
+    ".ts",
+    [],
+  ],
   ["moduleDetection force", { moduleDetection: ts.ModuleDetectionKind.Force }, ".ts", []],
   ["ES2015", { target: ts.ScriptTarget.ES2015, lib: ["lib.es2015.d.ts"] }, ".ts", []],
 ];
@@ -89,7 +94,11 @@ describe("the editor's diagnostics are the build's under every option set", () =
     compilerHost.fileExists = (f) => f === fileName || exists.call(compilerHost, f);
     const result = rewriteProgram(ts as unknown as Parameters<typeof rewriteProgram>[0], ts.createProgram({ rootNames: [fileName], options, host: compilerHost }), compilerHost);
     const sf = result.program.getSourceFile(fileName)!;
-    const build = [...result.program.getSyntacticDiagnostics(sf), ...result.program.getSemanticDiagnostics(sf), ...(options.declaration ? result.program.getDeclarationDiagnostics(sf) : [])];
+    const build = [
+      ...result.program.getSyntacticDiagnostics(sf),
+      ...result.program.getSemanticDiagnostics(sf),
+      ...(options.declaration ? result.program.getDeclarationDiagnostics(sf) : []),
+    ];
 
     expect(editor.map(show).sort()).toEqual(build.map(show).sort());
     expect(editor.map((d) => d.code).sort()).toEqual(expected);
