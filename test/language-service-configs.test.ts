@@ -3,7 +3,10 @@
 // diagnostics under every compiler option that judges imports, namespaces, declarations or
 // module formats: verbatimModuleSyntax, erasableSyntaxOnly, isolatedDeclarations, noUnused*,
 // CommonJS, nodenext in .ts, .mts and .cts files, and more. One file with exports, a class, an
-// unused import and parameter, compound assignment and a default export, per option set.
+// unused import and parameter, compound assignment and a default export, per option set. Under
+// composite with a rootDir, the runtime (through "paths", as in a monorepo) lies outside it: the
+// messages say why it is in the program, "imported via … from file …", and must name the user's
+// file where the build's import of the helpers is, never the editor's helpers module.
 
 import { join } from "node:path";
 import ts from "typescript";
@@ -55,6 +58,7 @@ const CASES: [name: string, options: ts.CompilerOptions, ext: string, expected: 
     ".ts",
     [],
   ],
+  ["composite, rootDir", { composite: true, declaration: true, noEmit: false, rootDir: join(repo, "test"), outDir: join(repo, "out-never-written") }, ".ts", [6059, 6307]],
   ["moduleDetection force", { moduleDetection: ts.ModuleDetectionKind.Force }, ".ts", []],
   ["ES2015", { target: ts.ScriptTarget.ES2015, lib: ["lib.es2015.d.ts"] }, ".ts", []],
 ];

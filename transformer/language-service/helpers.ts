@@ -57,3 +57,26 @@ export function asImportedHelper(info: TS.QuickInfo, ns: string, local: string):
   }
   return { ...info, displayParts: out };
 }
+
+/**
+ * A diagnostic whose message names a helpers module (`model.ts.micrograd-ts.ts`, in "the file is
+ * in the program because: imported via … from file …" chains) names the file it belongs to: the
+ * build's import of the helpers is in that file. `owners`: helpers module -> file.
+ */
+export function withoutHelpersModuleNames<T extends TS.Diagnostic>(d: T, owners: ReadonlyMap<string, string>): T {
+  if (owners.size === 0) return d;
+  const rename = (text: string): string => {
+    if (!text.includes(SUFFIX)) return text;
+    for (const [module, owner] of owners) text = text.split(module).join(owner);
+    return text;
+  };
+  const chain = (c: TS.DiagnosticMessageChain): TS.DiagnosticMessageChain => ({ ...c, messageText: rename(c.messageText), next: c.next?.map(chain) });
+  const message = (m: string | TS.DiagnosticMessageChain) => (typeof m === "string" ? rename(m) : chain(m));
+  const names = (m: string | TS.DiagnosticMessageChain): boolean => (typeof m === "string" ? m.includes(SUFFIX) : m.messageText.includes(SUFFIX) || (m.next ?? []).some(names));
+  if (!names(d.messageText) && !(d.relatedInformation ?? []).some((r) => names(r.messageText))) return d;
+  return {
+    ...d,
+    messageText: message(d.messageText),
+    relatedInformation: d.relatedInformation?.map((r) => ({ ...r, messageText: message(r.messageText) })),
+  };
+}

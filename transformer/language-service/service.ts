@@ -18,7 +18,7 @@ import { PositionMap, type Span } from "../core/position-map.js";
 import { applyEdits } from "../core/positions.js";
 import type { MgDiagnostic } from "../core/rewrite.js";
 import { type FileState, updateRewrites } from "./fixpoint.js";
-import { asImportedHelper, helpersModuleOf, helpersModuleText } from "./helpers.js";
+import { asImportedHelper, helpersModuleOf, helpersModuleText, withoutHelpersModuleNames } from "./helpers.js";
 
 export interface MicrogradServiceOptions {
   /** The project's service (over the original text). */
@@ -256,7 +256,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const original = originalSourceFile(fileName);
     return original && { original, map: files.get(fileName)?.map ?? identity };
   };
-  const mapDiagnostic = <T extends TS.Diagnostic | TS.DiagnosticWithLocation>(d: T): T => toOriginalDiagnostic(d, rewrittenOf);
+  const mapDiagnostic = <T extends TS.Diagnostic | TS.DiagnosticWithLocation>(d: T): T => withoutHelpersModuleNames(toOriginalDiagnostic(d, rewrittenOf), helpersOwners);
 
   /** Ours added to TypeScript's (mapped) diagnostics, as the build does; `range` keeps ours to a region. */
   function withTransformerDiagnostics(fileName: string, mapped: TS.Diagnostic[], range?: (d: TS.Diagnostic) => boolean): TS.Diagnostic[] {
