@@ -51,6 +51,7 @@ const CASES: [name: string, options: ts.CompilerOptions, ext: string, expected: 
   ["nodenext, .ts", nodenext, ".ts", []],
   ["nodenext, .mts", nodenext, ".mts", []],
   ["nodenext, .cts", nodenext, ".cts", []],
+  ["jsx, .tsx", { jsx: ts.JsxEmit.Preserve }, ".tsx", []],
   ["not strict", { strict: false, noImplicitAny: false }, ".ts", []],
   [
     "exactOptionalPropertyTypes, noUncheckedIndexedAccess",
