@@ -17,199 +17,16 @@ import { namespacedHelpers, withImportedHelpers } from "../core/edits.js";
 import { PositionMap, type Span } from "../core/position-map.js";
 import { applyEdits } from "../core/positions.js";
 import type { MgDiagnostic } from "../core/rewrite.js";
-import { type FileState, updateRewrites } from "./fixpoint.js";
-import { asImportedHelper, helpersModuleOf, helpersModuleText, withoutHelpersModuleNames } from "./helpers.js";
+import type { FileState } from "./fixpoint.js";
+import { asImportedHelper, helpersModuleOf, withoutHelpersModuleNames } from "./helpers.js";
+import { createRewrittenProject, type MicrogradServiceOptions } from "./rewritten.js";
 
-export interface MicrogradServiceOptions {
-  /** The project's service (over the original text). */
-  base: TS.LanguageService;
-  /** The project's host (original text and versions). */
-  host: TS.LanguageServiceHost;
-  /** A registry to share parsed declaration files with (tsserver's own), if there is one. */
-  sharedRegistry?: TS.DocumentRegistry;
-  log?: (message: string) => void;
-}
-
-const PLAIN_HOST_METHODS = [
-  "getCompilationSettings",
-  "getNewLine",
-  "getScriptFileNames",
-  "getScriptKind",
-  "getProjectReferences",
-  "getLocalizedDiagnosticMessages",
-  "getCancellationToken",
-  "getCurrentDirectory",
-  "getDefaultLibFileName",
-  "log",
-  "trace",
-  "error",
-  "useCaseSensitiveFileNames",
-  "readDirectory",
-  "realpath",
-  "readFile",
-  "fileExists",
-  "directoryExists",
-  "getDirectories",
-  "getTypeRootsVersion",
-  "getParsedCommandLine",
-] as const;
+export type { MicrogradServiceOptions };
 
 export function createMicrogradService(ts: typeof TS, options: MicrogradServiceOptions): TS.LanguageService {
-  const { base, host } = options;
-  const log = options.log ?? (() => {});
-  const files = new Map<string, FileState>();
-  let rewrittenFrom: TS.Program | undefined;
-
-  const rewrittenHost = createRewrittenHost();
-  const rewrittenService = ts.createLanguageService(rewrittenHost, createRegistry());
-  // The service that answers type questions: the rewritten one while some file is rewritten;
-  // the project's own otherwise, so that a project without Value arithmetic pays nothing.
-  let rewritten: TS.LanguageService = base;
-  const anyRewritten = () => [...files.values()].some((f) => f.result.changed);
-  /** The snapshots the rewritten service reads, by file: a new version whenever the text changes. */
-  const snapshots = new Map<string, { text: string; version: string; snapshot: TS.IScriptSnapshot }>();
-  let versions = 0;
-  /** Whether the rewritten service is to read the files in the build's form (for emitting them). */
-  let buildForm = false;
-  const buildTexts = new WeakMap<FileState, string>();
-  function rewrittenSnapshot(fileName: string) {
-    const state = files.get(fileName);
-    if (!state?.result.changed) return undefined;
-    let text = state.result.text;
-    if (buildForm) {
-      text = buildTexts.get(state) ?? applyEdits(state.original.text, withImportedHelpers(state.result.edits, state.importFrom));
-      buildTexts.set(state, text);
-    }
-    let known = snapshots.get(fileName);
-    if (known?.text !== text) {
-      known = { text, version: `micrograd-ts.${++versions}`, snapshot: snapshotAfter(text, known) };
-      snapshots.set(fileName, known);
-    }
-    return known;
-  }
-
-  /**
-   * A snapshot of `text` that tells how it differs from the previous one, so that the rewritten
-   * service re-parses only the changed region, as the project's service does after a keystroke
-   * (a full parse of a 2,000-line file at every keystroke would cost more than its check).
-   */
-  function snapshotAfter(text: string, previous: { text: string; snapshot: TS.IScriptSnapshot } | undefined): TS.IScriptSnapshot {
-    const snapshot = ts.ScriptSnapshot.fromString(text);
-    if (!previous) return snapshot;
-    const { text: old, snapshot: oldSnapshot } = previous;
-    snapshot.getChangeRange = (other) => {
-      if (other !== oldSnapshot) return undefined;
-      const max = Math.min(old.length, text.length);
-      let prefix = 0;
-      while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-      let suffix = 0;
-      while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
-      return ts.createTextChangeRange(ts.createTextSpan(prefix, old.length - prefix - suffix), text.length - prefix - suffix);
-    };
-    return snapshot;
-  }
-
-  // --- the helpers modules (helpers.ts), one next to each file that calls helpers --------------
-
-  /** Each file state's helpers module text (undefined: the file calls no helper through one). */
-  const helpersTexts = new WeakMap<FileState, { text: string | undefined }>();
-  function helpersTextOf(state: FileState): string | undefined {
-    let known = helpersTexts.get(state);
-    if (!known) {
-      known = { text: state.result.changed ? helpersModuleText(state.result.edits, state.importFrom) : undefined };
-      helpersTexts.set(state, known);
-    }
-    return known.text;
-  }
-  /** The helpers module names in the rewritten program, with the files they belong to. */
-  const helpersOwners = new Map<string, string>();
-  function helpersModuleNames(): string[] {
-    helpersOwners.clear();
-    for (const [fileName, state] of files) if (helpersTextOf(state) !== undefined) helpersOwners.set(helpersModuleOf(fileName).fileName, fileName);
-    return [...helpersOwners.keys()];
-  }
-  const isHelpersModule = (fileName: string): boolean => helpersOwners.has(fileName);
-  const helpersSnapshots = new Map<string, { text: string; version: string; snapshot: TS.IScriptSnapshot }>();
-  function helpersSnapshot(fileName: string) {
-    const owner = helpersOwners.get(fileName);
-    const state = owner === undefined ? undefined : files.get(owner);
-    const text = state && helpersTextOf(state);
-    if (text === undefined) return undefined;
-    let known = helpersSnapshots.get(fileName);
-    if (known?.text !== text) {
-      known = { text, version: `micrograd-ts.${++versions}`, snapshot: ts.ScriptSnapshot.fromString(text) };
-      helpersSnapshots.set(fileName, known);
-    }
-    return known;
-  }
-
-  function createRewrittenHost(): TS.LanguageServiceHost {
-    const out: Record<string, unknown> = {};
-    for (const name of PLAIN_HOST_METHODS) {
-      const method = (host as unknown as Record<string, unknown>)[name];
-      if (typeof method === "function") out[name] = (...args: unknown[]) => method.apply(host, args);
-    }
-    if ("jsDocParsingMode" in host) out.jsDocParsingMode = host.jsDocParsingMode;
-    const snapshotOf = (fileName: string) => rewrittenSnapshot(fileName) ?? helpersSnapshot(fileName);
-    out.getScriptFileNames = () => [...host.getScriptFileNames(), ...(buildForm ? [] : helpersModuleNames())];
-    out.getScriptVersion = (fileName: string) => snapshotOf(fileName)?.version ?? host.getScriptVersion(fileName);
-    out.getScriptSnapshot = (fileName: string) => snapshotOf(fileName)?.snapshot ?? host.getScriptSnapshot(fileName);
-    // The helpers modules exist for the rewritten program's module resolution only.
-    const fileExists = out.fileExists as ((fileName: string) => boolean) | undefined;
-    out.fileExists = (fileName: string) => helpersOwners.has(fileName) || (fileExists?.(fileName) ?? false);
-    const readFile = out.readFile as ((fileName: string, encoding?: string) => string | undefined) | undefined;
-    out.readFile = (fileName: string, encoding?: string) => helpersSnapshot(fileName)?.text ?? readFile?.(fileName, encoding);
-    const realpath = out.realpath as ((path: string) => string) | undefined;
-    if (realpath) out.realpath = (path: string) => (helpersOwners.has(path) ? path : realpath(path));
-    const getScriptKind = out.getScriptKind as ((fileName: string) => TS.ScriptKind) | undefined;
-    if (getScriptKind) out.getScriptKind = (fileName: string) => (helpersOwners.has(fileName) ? ts.ScriptKind.TS : getScriptKind(fileName));
-    return out as unknown as TS.LanguageServiceHost;
-  }
-
-  // Declaration files are never rewritten: share their parsed trees with the project's service
-  // (lib.dom.d.ts alone is megabytes); the rewritten service keeps its own copies of the rest.
-  function createRegistry(): TS.DocumentRegistry {
-    const own = ts.createDocumentRegistry(host.useCaseSensitiveFileNames?.(), host.getCurrentDirectory());
-    const shared = options.sharedRegistry;
-    if (!shared) return own;
-    const pick = (fileName: string) => (/\.d(\.[^./]+)?\.[cm]?ts$/i.test(fileName) ? shared : own);
-    return {
-      acquireDocument: (fileName, ...rest) => pick(fileName).acquireDocument(fileName, ...rest),
-      acquireDocumentWithKey: (fileName, ...rest) => pick(fileName).acquireDocumentWithKey(fileName, ...rest),
-      updateDocument: (fileName, ...rest) => pick(fileName).updateDocument(fileName, ...rest),
-      updateDocumentWithKey: (fileName, ...rest) => pick(fileName).updateDocumentWithKey(fileName, ...rest),
-      getKeyForCompilationSettings: (settings) => own.getKeyForCompilationSettings(settings),
-      releaseDocument: (fileName, settings, kind, format) => pick(fileName).releaseDocument(fileName, settings, kind as TS.ScriptKind, format),
-      releaseDocumentWithKey: (path, key, kind, format) => pick(path).releaseDocumentWithKey(path, key, kind as TS.ScriptKind, format),
-      reportStats: () => own.reportStats(),
-    } as TS.DocumentRegistry;
-  }
-
-  let rewrittenWithDispatchAny = false;
-
-  /** Brings the rewrites up to date with the project's current program. */
-  function sync(): void {
-    const program = base.getProgram();
-    if (!program || program === rewrittenFrom) return;
-    rewrittenFrom = program;
-    try {
-      const fileExists = host.fileExists ? (name: string) => host.fileExists!(name) : undefined;
-      // The build's option, read from the same tsconfig: the editor rewrites as tspc does.
-      const dispatchAny = transformerDispatchesAny(program.getCompilerOptions());
-      if (dispatchAny !== rewrittenWithDispatchAny) files.clear(); // tsconfig changed: every rewrite again
-      rewrittenWithDispatchAny = dispatchAny;
-      const helpersModule = (fileName: string) => helpersModuleOf(fileName).specifier;
-      updateRewrites({ ts, rewrittenProgram: () => (anyRewritten() ? rewrittenService : base).getProgram(), log, fileExists, dispatchAny, helpersModule }, program, files);
-      rewritten = anyRewritten() ? rewrittenService : base;
-    } catch (error) {
-      // A bug here must not take the editor down: answer as plain TypeScript until the next edit.
-      log(`micrograd-ts: rewrite failed, showing the files as written: ${(error as Error).stack ?? error}`);
-      files.clear();
-      snapshots.clear();
-      helpersSnapshots.clear();
-      rewritten = base;
-    }
-  }
+  const { base } = options;
+  const project = createRewrittenProject(ts, options);
+  const { files, rewrittenService, sync, helpersOwners, isHelpersModule, helpersTextOf, helpersSnapshot } = project;
 
   // --- positions --------------------------------------------------------------------------
 
@@ -279,7 +96,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   function helpersModuleDiagnostics(fileName: string): TS.Diagnostic[] {
     const state = files.get(fileName);
     const file = originalSourceFile(fileName);
-    if (!state || !file || rewritten !== rewrittenService || helpersTextOf(state) === undefined) return [];
+    if (!state || !file || project.rewritten !== rewrittenService || helpersTextOf(state) === undefined) return [];
     const module = helpersModuleOf(fileName).fileName;
     const importEnd = helpersSnapshot(module)?.text.indexOf("\n") ?? -1;
     const found = namespacedHelpers(state.result.edits);
@@ -334,7 +151,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
   function operatorQuickInfo(fileName: string, operator: { start: number; end: number; edit: number }): TS.QuickInfo | undefined {
     const map = mapOf(fileName)!;
-    const target = rewritten.getProgram()?.getSourceFile(fileName);
+    const target = project.rewritten.getProgram()?.getSourceFile(fileName);
     if (!target) return undefined;
     const edit = map.edits[operator.edit]!;
     const rStart = map.toRewritten(edit.start, "right"); // past `)` inserted at the same place
@@ -342,7 +159,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const paren = edit.text.indexOf("(");
     const at = paren > 0 ? rStart + paren - 1 : helperOfCallAround(target, rStart);
     if (at === undefined) return undefined;
-    const info = (rewritten.getQuickInfoAtPosition as (f: string, p: number) => TS.QuickInfo | undefined)(fileName, at);
+    const info = (project.rewritten.getQuickInfoAtPosition as (f: string, p: number) => TS.QuickInfo | undefined)(fileName, at);
     if (!info) return undefined;
     // `__mg.mul(a, b)` (helpers.ts) answers as `mul(a, b)` with `mul` imported, as the build has it
     const namespaced = namespacedHelpers(map.edits);
@@ -369,7 +186,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   const generatedNamesOf = new WeakMap<FileState, Set<string>>();
   function generatedNames(fileName: string): Set<string> {
     const state = files.get(fileName);
-    const target = rewritten.getProgram()?.getSourceFile(fileName);
+    const target = project.rewritten.getProgram()?.getSourceFile(fileName);
     if (!state || !target || state.map.isIdentity) return new Set();
     const known = generatedNamesOf.get(state);
     if (known) return known;
@@ -463,13 +280,13 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   Object.assign(service, {
     getSemanticDiagnostics(fileName: string): TS.Diagnostic[] {
       sync();
-      const mapped = [...rewritten.getSemanticDiagnostics(fileName).map(mapDiagnostic), ...helpersModuleDiagnostics(fileName)].sort(byStart);
+      const mapped = [...project.rewritten.getSemanticDiagnostics(fileName).map(mapDiagnostic), ...helpersModuleDiagnostics(fileName)].sort(byStart);
       return withTransformerDiagnostics(fileName, mapped);
     },
 
     getSuggestionDiagnostics(fileName: string): TS.DiagnosticWithLocation[] {
       sync();
-      return rewritten
+      return project.rewritten
         .getSuggestionDiagnostics(fileName)
         .filter((d) => !isGenerated(fileName, { start: d.start, length: d.length }))
         .map(mapDiagnostic);
@@ -477,13 +294,13 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getRegionSemanticDiagnostics(fileName: string, ranges: TS.TextRange[]) {
       sync();
-      const region = (rewritten as unknown as RegionService).getRegionSemanticDiagnostics;
+      const region = (project.rewritten as unknown as RegionService).getRegionSemanticDiagnostics;
       if (!region) return undefined;
       const mapped = ranges.map((r) => {
         const span = spanToRewritten(fileName, { start: r.pos, length: r.end - r.pos });
         return { pos: span.start, end: span.start + span.length };
       });
-      const result = region.call(rewritten, fileName, mapped);
+      const result = region.call(project.rewritten, fileName, mapped);
       if (!result) return undefined;
       const spans = result.spans.map((s) => spanToOriginal(fileName, s));
       const inRanges = (d: TS.Diagnostic) => ranges.some((r) => d.start! < r.end && d.start! + d.length! > r.pos);
@@ -492,7 +309,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getCompletionsAtPosition(fileName: string, position: number, opts?: TS.GetCompletionsAtPositionOptions, fmt?: TS.FormatCodeSettings) {
       sync();
-      const result = rewritten.getCompletionsAtPosition(fileName, toRewritten(fileName, position), opts, fmt);
+      const result = project.rewritten.getCompletionsAtPosition(fileName, toRewritten(fileName, position), opts, fmt);
       if (!result) return result;
       const hidden = generatedNames(fileName);
       return {
@@ -514,7 +331,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       data: TS.CompletionEntryData | undefined,
     ) {
       sync();
-      const details = rewritten.getCompletionEntryDetails(fileName, toRewritten(fileName, position), entryName, fmt, source, preferences, data);
+      const details = project.rewritten.getCompletionEntryDetails(fileName, toRewritten(fileName, position), entryName, fmt, source, preferences, data);
       if (!details?.codeActions) return details;
       const codeActions = mapCodeActions(details.codeActions);
       if (codeActions) return { ...details, codeActions };
@@ -526,14 +343,18 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getCompletionEntrySymbol(fileName: string, position: number, name: string, source: string | undefined) {
       sync();
-      return rewritten.getCompletionEntrySymbol(fileName, toRewritten(fileName, position), name, source);
+      return project.rewritten.getCompletionEntrySymbol(fileName, toRewritten(fileName, position), name, source);
     },
 
     getQuickInfoAtPosition(fileName: string, position: number, maximumLength?: number) {
       sync();
       const operator = operatorAt(fileName, position);
       if (operator) return operatorQuickInfo(fileName, operator) ?? base.getQuickInfoAtPosition(fileName, position);
-      const info = (rewritten.getQuickInfoAtPosition as (f: string, p: number, m?: number) => TS.QuickInfo | undefined)(fileName, toRewritten(fileName, position), maximumLength);
+      const info = (project.rewritten.getQuickInfoAtPosition as (f: string, p: number, m?: number) => TS.QuickInfo | undefined)(
+        fileName,
+        toRewritten(fileName, position),
+        maximumLength,
+      );
       if (!info || isGenerated(fileName, info.textSpan)) return undefined;
       return { ...info, textSpan: spanToOriginal(fileName, info.textSpan) };
     },
@@ -543,7 +364,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       let at = toRewritten(fileName, position);
       const text = files.get(fileName)?.result.text ?? "";
       for (let depth = 0; depth < 100; depth++) {
-        const help = rewritten.getSignatureHelpItems(fileName, at, opts);
+        const help = project.rewritten.getSignatureHelpItems(fileName, at, opts);
         if (!help) return help;
         // The argument list of a generated call (`mul(a, b)`) is not the user's: the help is
         // that of the call around it (`act(a * b + c, 1)` is `act`'s), asked where its head starts.
@@ -558,7 +379,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getRenameInfo(fileName: string, position: number, preferences?: TS.UserPreferences | TS.RenameInfoOptions) {
       sync();
-      const info = (rewritten.getRenameInfo as (f: string, p: number, o?: unknown) => TS.RenameInfo)(fileName, toRewritten(fileName, position), preferences);
+      const info = (project.rewritten.getRenameInfo as (f: string, p: number, o?: unknown) => TS.RenameInfo)(fileName, toRewritten(fileName, position), preferences);
       if (!info.canRename) return info;
       if (isGenerated(fileName, info.triggerSpan)) {
         return { canRename: false, localizedErrorMessage: "This is generated by the micrograd-ts operator transform." };
@@ -568,7 +389,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     findRenameLocations(fileName: string, position: number, inStrings: boolean, inComments: boolean, preferences?: unknown) {
       sync();
-      const locs = (rewritten.findRenameLocations as (...a: unknown[]) => readonly TS.RenameLocation[] | undefined)(
+      const locs = (project.rewritten.findRenameLocations as (...a: unknown[]) => readonly TS.RenameLocation[] | undefined)(
         fileName,
         toRewritten(fileName, position),
         inStrings,
@@ -580,34 +401,34 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getDefinitionAtPosition(fileName: string, position: number) {
       sync();
-      return mapLocations(rewritten.getDefinitionAtPosition(fileName, toRewritten(fileName, position)));
+      return mapLocations(project.rewritten.getDefinitionAtPosition(fileName, toRewritten(fileName, position)));
     },
 
     getDefinitionAndBoundSpan(fileName: string, position: number) {
       sync();
-      const result = rewritten.getDefinitionAndBoundSpan(fileName, toRewritten(fileName, position));
+      const result = project.rewritten.getDefinitionAndBoundSpan(fileName, toRewritten(fileName, position));
       if (!result || isGenerated(fileName, result.textSpan)) return undefined;
       return { textSpan: spanToOriginal(fileName, result.textSpan), definitions: mapLocations(result.definitions) };
     },
 
     getTypeDefinitionAtPosition(fileName: string, position: number) {
       sync();
-      return mapLocations(rewritten.getTypeDefinitionAtPosition(fileName, toRewritten(fileName, position)));
+      return mapLocations(project.rewritten.getTypeDefinitionAtPosition(fileName, toRewritten(fileName, position)));
     },
 
     getImplementationAtPosition(fileName: string, position: number) {
       sync();
-      return mapLocations(rewritten.getImplementationAtPosition(fileName, toRewritten(fileName, position)));
+      return mapLocations(project.rewritten.getImplementationAtPosition(fileName, toRewritten(fileName, position)));
     },
 
     getReferencesAtPosition(fileName: string, position: number) {
       sync();
-      return mapLocations(rewritten.getReferencesAtPosition(fileName, toRewritten(fileName, position)));
+      return mapLocations(project.rewritten.getReferencesAtPosition(fileName, toRewritten(fileName, position)));
     },
 
     findReferences(fileName: string, position: number) {
       sync();
-      return rewritten.findReferences(fileName, toRewritten(fileName, position))?.map((symbol) => ({
+      return project.rewritten.findReferences(fileName, toRewritten(fileName, position))?.map((symbol) => ({
         definition: mapLocation(symbol.definition),
         references: mapLocations(symbol.references)!,
       }));
@@ -615,12 +436,12 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getFileReferences(fileName: string) {
       sync();
-      return mapLocations(rewritten.getFileReferences(fileName));
+      return mapLocations(project.rewritten.getFileReferences(fileName));
     },
 
     getDocumentHighlights(fileName: string, position: number, filesToSearch: string[]) {
       sync();
-      return rewritten.getDocumentHighlights(fileName, toRewritten(fileName, position), filesToSearch)?.map((h) => ({
+      return project.rewritten.getDocumentHighlights(fileName, toRewritten(fileName, position), filesToSearch)?.map((h) => ({
         ...h,
         highlightSpans: h.highlightSpans
           .filter((s) => !isGenerated(h.fileName, s.textSpan))
@@ -634,21 +455,21 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     prepareCallHierarchy(fileName: string, position: number) {
       sync();
-      const items = rewritten.prepareCallHierarchy(fileName, toRewritten(fileName, position));
+      const items = project.rewritten.prepareCallHierarchy(fileName, toRewritten(fileName, position));
       if (!items) return items;
       return Array.isArray(items) ? items.map(mapCallItem) : mapCallItem(items);
     },
 
     provideCallHierarchyIncomingCalls(fileName: string, position: number) {
       sync();
-      return rewritten
+      return project.rewritten
         .provideCallHierarchyIncomingCalls(fileName, toRewritten(fileName, position))
         .map((call) => ({ from: mapCallItem(call.from), fromSpans: call.fromSpans.map((s) => spanToOriginal(call.from.file, s)) }));
     },
 
     provideCallHierarchyOutgoingCalls(fileName: string, position: number) {
       sync();
-      return rewritten
+      return project.rewritten
         .provideCallHierarchyOutgoingCalls(fileName, toRewritten(fileName, position))
         .map((call) => ({ to: mapCallItem(call.to), fromSpans: call.fromSpans.filter((s) => !isGenerated(fileName, s)) }))
         .filter((call) => call.fromSpans.length > 0)
@@ -659,7 +480,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       sync();
       const map = mapOf(fileName);
       const text = files.get(fileName)?.result.text ?? "";
-      const hints = rewritten.provideInlayHints(fileName, spanToRewritten(fileName, span), preferences);
+      const hints = project.rewritten.provideInlayHints(fileName, spanToRewritten(fileName, span), preferences);
       if (!map) return hints;
       return hints
         .filter((h) => !(h.kind === ts.InlayHintKind.Parameter && argumentOfGeneratedCall(map, text, h.position)) && !map.isGenerated(h.position))
@@ -668,13 +489,13 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getSemanticClassifications(fileName: string, span: TS.TextSpan, format?: TS.SemanticClassificationFormat) {
       sync();
-      const spans = (rewritten.getSemanticClassifications as (...a: unknown[]) => TS.ClassifiedSpan[])(fileName, spanToRewritten(fileName, span), format);
+      const spans = (project.rewritten.getSemanticClassifications as (...a: unknown[]) => TS.ClassifiedSpan[])(fileName, spanToRewritten(fileName, span), format);
       return spans.filter((s) => !isGenerated(fileName, s.textSpan)).map((s) => ({ ...s, textSpan: spanToOriginal(fileName, s.textSpan) }));
     },
 
     getEncodedSemanticClassifications(fileName: string, span: TS.TextSpan, format?: TS.SemanticClassificationFormat) {
       sync();
-      const result = (rewritten.getEncodedSemanticClassifications as (...a: unknown[]) => TS.Classifications)(fileName, spanToRewritten(fileName, span), format);
+      const result = (project.rewritten.getEncodedSemanticClassifications as (...a: unknown[]) => TS.Classifications)(fileName, spanToRewritten(fileName, span), format);
       const map = mapOf(fileName);
       if (!map) return result;
       const spans: number[] = [];
@@ -700,7 +521,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       // generated text is left out, and when none is left the project's own service answers.
       sync();
       const span = spanToRewritten(fileName, { start, length: end - start });
-      const fixes = rewritten.getCodeFixesAtPosition(fileName, span.start, span.start + span.length, errorCodes, fmt, preferences).flatMap((fix) => {
+      const fixes = project.rewritten.getCodeFixesAtPosition(fileName, span.start, span.start + span.length, errorCodes, fmt, preferences).flatMap((fix) => {
         const changes = mapFileTextChanges(fix.changes);
         return changes ? [{ ...fix, changes }] : [];
       });
@@ -716,7 +537,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       // As single fixes: from the rewritten program (its types), mapped back; the changes that
       // would write over generated text are left out; the project's own when none is left.
       sync();
-      const combined = rewritten.getCombinedCodeFix(scope, fixId, fmt, preferences);
+      const combined = project.rewritten.getCombinedCodeFix(scope, fixId, fmt, preferences);
       const changes = mapFileTextChanges(combined.changes, true) ?? [];
       if (changes.length === 0) return base.getCombinedCodeFix(scope, fixId, fmt, preferences);
       return { ...combined, changes };
@@ -732,7 +553,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     ): TS.ApplicableRefactorInfo[] {
       sync();
       if (!mapOf(fileName)) return base.getApplicableRefactors(fileName, positionOrRange, preferences, triggerReason, kind, includeInteractiveActions);
-      return rewritten.getApplicableRefactors(fileName, rangeToRewritten(fileName, positionOrRange, true), preferences, triggerReason, kind, includeInteractiveActions);
+      return project.rewritten.getApplicableRefactors(fileName, rangeToRewritten(fileName, positionOrRange, true), preferences, triggerReason, kind, includeInteractiveActions);
     },
 
     getEditsForRefactor(
@@ -750,7 +571,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       sync();
       const plain = () => base.getEditsForRefactor(fileName, fmt, positionOrRange, refactorName, actionName, preferences, interactiveRefactorArguments);
       if (!mapOf(fileName)) return plain();
-      const info = rewritten.getEditsForRefactor(
+      const info = project.rewritten.getEditsForRefactor(
         fileName,
         fmt,
         rangeToRewritten(fileName, positionOrRange, true),
@@ -775,13 +596,8 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       // in the build's form, which imports the helpers (the checker's calls them through an
       // ambient namespace, which emits nothing). A program for the occasion: emitting is rare.
       sync();
-      if (rewritten !== rewrittenService) return rewritten.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
-      buildForm = true;
-      try {
-        return rewrittenService.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
-      } finally {
-        buildForm = false;
-      }
+      if (project.rewritten !== rewrittenService) return project.rewritten.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit);
+      return project.inBuildForm(() => rewrittenService.getEmitOutput(fileName, emitOnlyDtsFiles, forceDtsEmit));
     },
 
     cleanupSemanticCache(): void {
@@ -852,15 +668,4 @@ function argumentOfGeneratedCall(map: PositionMap, text: string, pos: number): b
 /** Internal in TypeScript's typings, but tsserver calls it on every plugin's service for big files. */
 interface RegionService {
   getRegionSemanticDiagnostics?(fileName: string, ranges: TS.TextRange[]): { diagnostics: TS.Diagnostic[]; spans: TS.TextSpan[] } | undefined;
-}
-
-/**
- * Whether the project's tsconfig gives the build's transformer (ts-patch's entry
- * `{ "transform": "micrograd-ts/transformer", ... }` in compilerOptions.plugins) `"dispatchAny": true`.
- */
-export function transformerDispatchesAny(options: TS.CompilerOptions): boolean {
-  const plugins = options.plugins as readonly Record<string, unknown>[] | undefined;
-  return (plugins ?? []).some(
-    (p) => typeof p.transform === "string" && /(^|[\\/])micrograd-ts[\\/]transformer$|transformer[\\/]ts[\\/]index\.[cm]?[jt]s$/.test(p.transform) && p.dispatchAny === true,
-  );
 }
