@@ -32,25 +32,6 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   const { files, rewrittenService, sync } = project;
 
   const mapping = createMapping(ts, project, base);
-  const {
-    mapOf,
-    toRewritten,
-    spanToRewritten,
-    spanToOriginal,
-    rangeToRewritten,
-    isGenerated,
-    mapLocation,
-    mapLocations,
-    mapDiagnostic,
-    withTransformerDiagnostics,
-    byStart,
-    helpersModuleDiagnostics,
-    operatorAt,
-    operatorQuickInfo,
-    generatedNames,
-    mapFileTextChanges,
-    mapCodeActions,
-  } = mapping;
 
   // --- the service ------------------------------------------------------------------------
 
@@ -64,16 +45,16 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
   Object.assign(service, {
     getSemanticDiagnostics(fileName: string): TS.Diagnostic[] {
       sync();
-      const mapped = [...project.rewritten.getSemanticDiagnostics(fileName).map(mapDiagnostic), ...helpersModuleDiagnostics(fileName)].sort(byStart);
-      return withTransformerDiagnostics(fileName, mapped);
+      const mapped = [...project.rewritten.getSemanticDiagnostics(fileName).map(mapping.mapDiagnostic), ...mapping.helpersModuleDiagnostics(fileName)].sort(mapping.byStart);
+      return mapping.withTransformerDiagnostics(fileName, mapped);
     },
 
     getSuggestionDiagnostics(fileName: string): TS.DiagnosticWithLocation[] {
       sync();
       return project.rewritten
         .getSuggestionDiagnostics(fileName)
-        .filter((d) => !isGenerated(fileName, { start: d.start, length: d.length }))
-        .map(mapDiagnostic);
+        .filter((d) => !mapping.isGenerated(fileName, { start: d.start, length: d.length }))
+        .map(mapping.mapDiagnostic);
     },
 
     getRegionSemanticDiagnostics(fileName: string, ranges: TS.TextRange[]) {
@@ -81,27 +62,27 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       const region = (project.rewritten as unknown as RegionService).getRegionSemanticDiagnostics;
       if (!region) return undefined;
       const mapped = ranges.map((r) => {
-        const span = spanToRewritten(fileName, { start: r.pos, length: r.end - r.pos });
+        const span = mapping.spanToRewritten(fileName, { start: r.pos, length: r.end - r.pos });
         return { pos: span.start, end: span.start + span.length };
       });
       const result = region.call(project.rewritten, fileName, mapped);
       if (!result) return undefined;
-      const spans = result.spans.map((s) => spanToOriginal(fileName, s));
+      const spans = result.spans.map((s) => mapping.spanToOriginal(fileName, s));
       const inRanges = (d: TS.Diagnostic) => ranges.some((r) => d.start! < r.end && d.start! + d.length! > r.pos);
-      return { diagnostics: withTransformerDiagnostics(fileName, result.diagnostics.map(mapDiagnostic), inRanges), spans };
+      return { diagnostics: mapping.withTransformerDiagnostics(fileName, result.diagnostics.map(mapping.mapDiagnostic), inRanges), spans };
     },
 
     getCompletionsAtPosition(fileName: string, position: number, opts?: TS.GetCompletionsAtPositionOptions, fmt?: TS.FormatCodeSettings) {
       sync();
-      const result = project.rewritten.getCompletionsAtPosition(fileName, toRewritten(fileName, position), opts, fmt);
+      const result = project.rewritten.getCompletionsAtPosition(fileName, mapping.toRewritten(fileName, position), opts, fmt);
       if (!result) return result;
-      const hidden = generatedNames(fileName);
+      const hidden = mapping.generatedNames(fileName);
       return {
         ...result,
-        optionalReplacementSpan: result.optionalReplacementSpan && spanToOriginal(fileName, result.optionalReplacementSpan),
+        optionalReplacementSpan: result.optionalReplacementSpan && mapping.spanToOriginal(fileName, result.optionalReplacementSpan),
         entries: result.entries
           .filter((e) => !(hidden.has(e.name) && !e.source))
-          .map((e) => (e.replacementSpan ? { ...e, replacementSpan: spanToOriginal(fileName, e.replacementSpan) } : e)),
+          .map((e) => (e.replacementSpan ? { ...e, replacementSpan: mapping.spanToOriginal(fileName, e.replacementSpan) } : e)),
       };
     },
 
@@ -115,9 +96,9 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       data: TS.CompletionEntryData | undefined,
     ) {
       sync();
-      const details = project.rewritten.getCompletionEntryDetails(fileName, toRewritten(fileName, position), entryName, fmt, source, preferences, data);
+      const details = project.rewritten.getCompletionEntryDetails(fileName, mapping.toRewritten(fileName, position), entryName, fmt, source, preferences, data);
       if (!details?.codeActions) return details;
-      const codeActions = mapCodeActions(details.codeActions);
+      const codeActions = mapping.mapCodeActions(details.codeActions);
       if (codeActions) return { ...details, codeActions };
       // An auto-import that would edit generated text (the added import): let the project's
       // service write it against the original text.
@@ -127,25 +108,25 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getCompletionEntrySymbol(fileName: string, position: number, name: string, source: string | undefined) {
       sync();
-      return project.rewritten.getCompletionEntrySymbol(fileName, toRewritten(fileName, position), name, source);
+      return project.rewritten.getCompletionEntrySymbol(fileName, mapping.toRewritten(fileName, position), name, source);
     },
 
     getQuickInfoAtPosition(fileName: string, position: number, maximumLength?: number) {
       sync();
-      const operator = operatorAt(fileName, position);
-      if (operator) return operatorQuickInfo(fileName, operator) ?? base.getQuickInfoAtPosition(fileName, position);
+      const operator = mapping.operatorAt(fileName, position);
+      if (operator) return mapping.operatorQuickInfo(fileName, operator) ?? base.getQuickInfoAtPosition(fileName, position);
       const info = (project.rewritten.getQuickInfoAtPosition as (f: string, p: number, m?: number) => TS.QuickInfo | undefined)(
         fileName,
-        toRewritten(fileName, position),
+        mapping.toRewritten(fileName, position),
         maximumLength,
       );
-      if (!info || isGenerated(fileName, info.textSpan)) return undefined;
-      return { ...info, textSpan: spanToOriginal(fileName, info.textSpan) };
+      if (!info || mapping.isGenerated(fileName, info.textSpan)) return undefined;
+      return { ...info, textSpan: mapping.spanToOriginal(fileName, info.textSpan) };
     },
 
     getSignatureHelpItems(fileName: string, position: number, opts: TS.SignatureHelpItemsOptions | undefined) {
       sync();
-      let at = toRewritten(fileName, position);
+      let at = mapping.toRewritten(fileName, position);
       const text = files.get(fileName)?.result.text ?? "";
       for (let depth = 0; depth < 100; depth++) {
         const help = project.rewritten.getSignatureHelpItems(fileName, at, opts);
@@ -153,7 +134,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
         // The argument list of a generated call (`mul(a, b)`) is not the user's: the help is
         // that of the call around it (`act(a * b + c, 1)` is `act`'s), asked where its head starts.
         let open = help.applicableSpan.start - 1;
-        if (!isGenerated(fileName, { start: open, length: 1 })) return { ...help, applicableSpan: spanToOriginal(fileName, help.applicableSpan) };
+        if (!mapping.isGenerated(fileName, { start: open, length: 1 })) return { ...help, applicableSpan: mapping.spanToOriginal(fileName, help.applicableSpan) };
         while (open > 0 && /[\w$.]/.test(text[open - 1]!)) open--;
         if (open >= at) return undefined;
         at = open;
@@ -163,83 +144,83 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getRenameInfo(fileName: string, position: number, preferences?: TS.UserPreferences | TS.RenameInfoOptions) {
       sync();
-      const info = (project.rewritten.getRenameInfo as (f: string, p: number, o?: unknown) => TS.RenameInfo)(fileName, toRewritten(fileName, position), preferences);
+      const info = (project.rewritten.getRenameInfo as (f: string, p: number, o?: unknown) => TS.RenameInfo)(fileName, mapping.toRewritten(fileName, position), preferences);
       if (!info.canRename) return info;
-      if (isGenerated(fileName, info.triggerSpan)) {
+      if (mapping.isGenerated(fileName, info.triggerSpan)) {
         return { canRename: false, localizedErrorMessage: "This is generated by the micrograd-ts operator transform." };
       }
-      return { ...info, triggerSpan: spanToOriginal(fileName, info.triggerSpan) };
+      return { ...info, triggerSpan: mapping.spanToOriginal(fileName, info.triggerSpan) };
     },
 
     findRenameLocations(fileName: string, position: number, inStrings: boolean, inComments: boolean, preferences?: unknown) {
       sync();
       const locs = (project.rewritten.findRenameLocations as (...a: unknown[]) => readonly TS.RenameLocation[] | undefined)(
         fileName,
-        toRewritten(fileName, position),
+        mapping.toRewritten(fileName, position),
         inStrings,
         inComments,
         preferences,
       );
-      return mapLocations(locs);
+      return mapping.mapLocations(locs);
     },
 
     getDefinitionAtPosition(fileName: string, position: number) {
       sync();
-      return mapLocations(project.rewritten.getDefinitionAtPosition(fileName, toRewritten(fileName, position)));
+      return mapping.mapLocations(project.rewritten.getDefinitionAtPosition(fileName, mapping.toRewritten(fileName, position)));
     },
 
     getDefinitionAndBoundSpan(fileName: string, position: number) {
       sync();
-      const result = project.rewritten.getDefinitionAndBoundSpan(fileName, toRewritten(fileName, position));
-      if (!result || isGenerated(fileName, result.textSpan)) return undefined;
-      return { textSpan: spanToOriginal(fileName, result.textSpan), definitions: mapLocations(result.definitions) };
+      const result = project.rewritten.getDefinitionAndBoundSpan(fileName, mapping.toRewritten(fileName, position));
+      if (!result || mapping.isGenerated(fileName, result.textSpan)) return undefined;
+      return { textSpan: mapping.spanToOriginal(fileName, result.textSpan), definitions: mapping.mapLocations(result.definitions) };
     },
 
     getTypeDefinitionAtPosition(fileName: string, position: number) {
       sync();
-      return mapLocations(project.rewritten.getTypeDefinitionAtPosition(fileName, toRewritten(fileName, position)));
+      return mapping.mapLocations(project.rewritten.getTypeDefinitionAtPosition(fileName, mapping.toRewritten(fileName, position)));
     },
 
     getImplementationAtPosition(fileName: string, position: number) {
       sync();
-      return mapLocations(project.rewritten.getImplementationAtPosition(fileName, toRewritten(fileName, position)));
+      return mapping.mapLocations(project.rewritten.getImplementationAtPosition(fileName, mapping.toRewritten(fileName, position)));
     },
 
     getReferencesAtPosition(fileName: string, position: number) {
       sync();
-      return mapLocations(project.rewritten.getReferencesAtPosition(fileName, toRewritten(fileName, position)));
+      return mapping.mapLocations(project.rewritten.getReferencesAtPosition(fileName, mapping.toRewritten(fileName, position)));
     },
 
     findReferences(fileName: string, position: number) {
       sync();
-      return project.rewritten.findReferences(fileName, toRewritten(fileName, position))?.map((symbol) => ({
-        definition: mapLocation(symbol.definition),
-        references: mapLocations(symbol.references)!,
+      return project.rewritten.findReferences(fileName, mapping.toRewritten(fileName, position))?.map((symbol) => ({
+        definition: mapping.mapLocation(symbol.definition),
+        references: mapping.mapLocations(symbol.references)!,
       }));
     },
 
     getFileReferences(fileName: string) {
       sync();
-      return mapLocations(project.rewritten.getFileReferences(fileName));
+      return mapping.mapLocations(project.rewritten.getFileReferences(fileName));
     },
 
     getDocumentHighlights(fileName: string, position: number, filesToSearch: string[]) {
       sync();
-      return project.rewritten.getDocumentHighlights(fileName, toRewritten(fileName, position), filesToSearch)?.map((h) => ({
+      return project.rewritten.getDocumentHighlights(fileName, mapping.toRewritten(fileName, position), filesToSearch)?.map((h) => ({
         ...h,
         highlightSpans: h.highlightSpans
-          .filter((s) => !isGenerated(h.fileName, s.textSpan))
+          .filter((s) => !mapping.isGenerated(h.fileName, s.textSpan))
           .map((s) => ({
             ...s,
-            textSpan: spanToOriginal(h.fileName, s.textSpan),
-            contextSpan: s.contextSpan && spanToOriginal(h.fileName, s.contextSpan),
+            textSpan: mapping.spanToOriginal(h.fileName, s.textSpan),
+            contextSpan: s.contextSpan && mapping.spanToOriginal(h.fileName, s.contextSpan),
           })),
       }));
     },
 
     prepareCallHierarchy(fileName: string, position: number) {
       sync();
-      const items = project.rewritten.prepareCallHierarchy(fileName, toRewritten(fileName, position));
+      const items = project.rewritten.prepareCallHierarchy(fileName, mapping.toRewritten(fileName, position));
       if (!items) return items;
       return Array.isArray(items) ? items.map(mapCallItem) : mapCallItem(items);
     },
@@ -247,24 +228,24 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     provideCallHierarchyIncomingCalls(fileName: string, position: number) {
       sync();
       return project.rewritten
-        .provideCallHierarchyIncomingCalls(fileName, toRewritten(fileName, position))
-        .map((call) => ({ from: mapCallItem(call.from), fromSpans: call.fromSpans.map((s) => spanToOriginal(call.from.file, s)) }));
+        .provideCallHierarchyIncomingCalls(fileName, mapping.toRewritten(fileName, position))
+        .map((call) => ({ from: mapCallItem(call.from), fromSpans: call.fromSpans.map((s) => mapping.spanToOriginal(call.from.file, s)) }));
     },
 
     provideCallHierarchyOutgoingCalls(fileName: string, position: number) {
       sync();
       return project.rewritten
-        .provideCallHierarchyOutgoingCalls(fileName, toRewritten(fileName, position))
-        .map((call) => ({ to: mapCallItem(call.to), fromSpans: call.fromSpans.filter((s) => !isGenerated(fileName, s)) }))
+        .provideCallHierarchyOutgoingCalls(fileName, mapping.toRewritten(fileName, position))
+        .map((call) => ({ to: mapCallItem(call.to), fromSpans: call.fromSpans.filter((s) => !mapping.isGenerated(fileName, s)) }))
         .filter((call) => call.fromSpans.length > 0)
-        .map((call) => ({ ...call, fromSpans: call.fromSpans.map((s) => spanToOriginal(fileName, s)) }));
+        .map((call) => ({ ...call, fromSpans: call.fromSpans.map((s) => mapping.spanToOriginal(fileName, s)) }));
     },
 
     provideInlayHints(fileName: string, span: TS.TextSpan, preferences: TS.UserPreferences | undefined) {
       sync();
-      const map = mapOf(fileName);
+      const map = mapping.mapOf(fileName);
       const text = files.get(fileName)?.result.text ?? "";
-      const hints = project.rewritten.provideInlayHints(fileName, spanToRewritten(fileName, span), preferences);
+      const hints = project.rewritten.provideInlayHints(fileName, mapping.spanToRewritten(fileName, span), preferences);
       if (!map) return hints;
       return hints
         .filter((h) => !(h.kind === ts.InlayHintKind.Parameter && argumentOfGeneratedCall(map, text, h.position)) && !map.isGenerated(h.position))
@@ -273,14 +254,14 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
 
     getSemanticClassifications(fileName: string, span: TS.TextSpan, format?: TS.SemanticClassificationFormat) {
       sync();
-      const spans = (project.rewritten.getSemanticClassifications as (...a: unknown[]) => TS.ClassifiedSpan[])(fileName, spanToRewritten(fileName, span), format);
-      return spans.filter((s) => !isGenerated(fileName, s.textSpan)).map((s) => ({ ...s, textSpan: spanToOriginal(fileName, s.textSpan) }));
+      const spans = (project.rewritten.getSemanticClassifications as (...a: unknown[]) => TS.ClassifiedSpan[])(fileName, mapping.spanToRewritten(fileName, span), format);
+      return spans.filter((s) => !mapping.isGenerated(fileName, s.textSpan)).map((s) => ({ ...s, textSpan: mapping.spanToOriginal(fileName, s.textSpan) }));
     },
 
     getEncodedSemanticClassifications(fileName: string, span: TS.TextSpan, format?: TS.SemanticClassificationFormat) {
       sync();
-      const result = (project.rewritten.getEncodedSemanticClassifications as (...a: unknown[]) => TS.Classifications)(fileName, spanToRewritten(fileName, span), format);
-      const map = mapOf(fileName);
+      const result = (project.rewritten.getEncodedSemanticClassifications as (...a: unknown[]) => TS.Classifications)(fileName, mapping.spanToRewritten(fileName, span), format);
+      const map = mapping.mapOf(fileName);
       if (!map) return result;
       const spans: number[] = [];
       for (let i = 0; i < result.spans.length; i += 3) {
@@ -304,9 +285,9 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       // `backward`), so they come from the rewritten program; a fix that would write over
       // generated text is left out, and when none is left the project's own service answers.
       sync();
-      const span = spanToRewritten(fileName, { start, length: end - start });
+      const span = mapping.spanToRewritten(fileName, { start, length: end - start });
       const fixes = project.rewritten.getCodeFixesAtPosition(fileName, span.start, span.start + span.length, errorCodes, fmt, preferences).flatMap((fix) => {
-        const changes = mapFileTextChanges(fix.changes);
+        const changes = mapping.mapFileTextChanges(fix.changes);
         return changes ? [{ ...fix, changes }] : [];
       });
       return fixes.length > 0 ? fixes : base.getCodeFixesAtPosition(fileName, start, end, errorCodes, fmt, preferences);
@@ -322,7 +303,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       // would write over generated text are left out; the project's own when none is left.
       sync();
       const combined = project.rewritten.getCombinedCodeFix(scope, fixId, fmt, preferences);
-      const changes = mapFileTextChanges(combined.changes, true) ?? [];
+      const changes = mapping.mapFileTextChanges(combined.changes, true) ?? [];
       if (changes.length === 0) return base.getCombinedCodeFix(scope, fixId, fmt, preferences);
       return { ...combined, changes };
     },
@@ -336,8 +317,15 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       includeInteractiveActions?: boolean,
     ): TS.ApplicableRefactorInfo[] {
       sync();
-      if (!mapOf(fileName)) return base.getApplicableRefactors(fileName, positionOrRange, preferences, triggerReason, kind, includeInteractiveActions);
-      return project.rewritten.getApplicableRefactors(fileName, rangeToRewritten(fileName, positionOrRange, true), preferences, triggerReason, kind, includeInteractiveActions);
+      if (!mapping.mapOf(fileName)) return base.getApplicableRefactors(fileName, positionOrRange, preferences, triggerReason, kind, includeInteractiveActions);
+      return project.rewritten.getApplicableRefactors(
+        fileName,
+        mapping.rangeToRewritten(fileName, positionOrRange, true),
+        preferences,
+        triggerReason,
+        kind,
+        includeInteractiveActions,
+      );
     },
 
     getEditsForRefactor(
@@ -354,22 +342,22 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
       // `a * b` as `mul(a, b)`) is the project's own, on the text as written.
       sync();
       const plain = () => base.getEditsForRefactor(fileName, fmt, positionOrRange, refactorName, actionName, preferences, interactiveRefactorArguments);
-      if (!mapOf(fileName)) return plain();
+      if (!mapping.mapOf(fileName)) return plain();
       const info = project.rewritten.getEditsForRefactor(
         fileName,
         fmt,
-        rangeToRewritten(fileName, positionOrRange, true),
+        mapping.rangeToRewritten(fileName, positionOrRange, true),
         refactorName,
         actionName,
         preferences,
         interactiveRefactorArguments,
       );
       if (!info) return plain();
-      const edits = mapFileTextChanges(info.edits);
+      const edits = mapping.mapFileTextChanges(info.edits);
       if (!edits) return plain();
       const out: TS.RefactorEditInfo = { ...info, edits };
       if (info.renameFilename !== undefined && info.renameLocation !== undefined) {
-        const map = mapOf(info.renameFilename);
+        const map = mapping.mapOf(info.renameFilename);
         if (map) out.renameLocation = map.toOriginal(info.renameLocation);
       }
       return out;
@@ -395,7 +383,7 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     },
   });
 
-  // At a rewritten operator these answer as plain TypeScript does at an operator (see operatorAt).
+  // At a rewritten operator these answer as plain TypeScript does at an operator (see mapping.operatorAt).
   for (const name of [
     "getSignatureHelpItems",
     "getRenameInfo",
@@ -413,12 +401,12 @@ export function createMicrogradService(ts: typeof TS, options: MicrogradServiceO
     const plainAnswer = base[name] as (fileName: string, position: number, ...rest: unknown[]) => unknown;
     service[name] = ((fileName: string, position: number, ...rest: unknown[]) => {
       sync();
-      return operatorAt(fileName, position) ? plainAnswer.call(base, fileName, position, ...rest) : rewrittenAnswer(fileName, position, ...rest);
+      return mapping.operatorAt(fileName, position) ? plainAnswer.call(base, fileName, position, ...rest) : rewrittenAnswer(fileName, position, ...rest);
     }) as never;
   }
 
   function mapCallItem(item: TS.CallHierarchyItem): TS.CallHierarchyItem {
-    return { ...item, span: spanToOriginal(item.file, item.span), selectionSpan: spanToOriginal(item.file, item.selectionSpan) };
+    return { ...item, span: mapping.spanToOriginal(item.file, item.span), selectionSpan: mapping.spanToOriginal(item.file, item.selectionSpan) };
   }
 
   rewritesOf.set(service, () => {
