@@ -12,7 +12,6 @@ import type { FileState } from "./fixpoint.js";
 import { asImportedHelper, helpersModuleOf, withoutHelpersModuleNames } from "./helpers.js";
 import type { RewrittenProject } from "./rewritten.js";
 
-
 export function createMapping(ts: typeof TS, project: RewrittenProject, base: TS.LanguageService) {
   const { files, rewrittenService, helpersOwners, isHelpersModule, helpersTextOf, helpersSnapshot } = project;
 
