@@ -12,7 +12,7 @@
 //   diagnostics after each keystroke: the slowest keystroke;
 // - the tsserver's resident memory after the edits.
 
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { installPlugin, repo } from "../test/fixtures/editor/install-plugin.mjs";
@@ -181,5 +181,6 @@ export async function run({ smoke = false } = {}) {
     ];
   } finally {
     await Promise.all(sessions.map((s) => s.server.close()));
+    for (const dir of [probeDir, ...sessions.map((s) => s.dir)]) rmSync(dir, { recursive: true, force: true });
   }
 }

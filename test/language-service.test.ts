@@ -23,7 +23,8 @@ interface ProtocolDiagnostic {
 let server: TsServer;
 
 beforeAll(async () => {
-  server = new TsServer({ probe: installPlugin().dir });
+  const probe = installPlugin().dir;
+  server = new TsServer({ probe, removeOnClose: [probe] });
   for (const name of ["values.ts", "unsupported.ts", "model.ts", "uses-model.ts"]) {
     server.notify("open", { file: file(name), projectRootPath: project });
   }

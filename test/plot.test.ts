@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
@@ -91,6 +91,7 @@ describe("decisionBoundary: the demo's picture (Vega isocontour, SVG and PNG)", 
     expect(png.readUInt32BE(16)).toBeGreaterThan(800); // width at scale 2
     expect(readFileSync(await b.save(join(dir, "boundary.svg")), "utf8")).toMatch(/^<svg/);
     await expect(b.save(join(dir, "boundary.jpg"))).rejects.toThrow(/ending in .svg or .png/);
+    rmSync(dir, { recursive: true });
   });
 
   it("takes an MLP as it is (callable, returning a Value): each point's prediction is the sign of its score", () => {
