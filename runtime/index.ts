@@ -58,4 +58,4 @@ export { type GradcheckEntry, type GradcheckOptions, type GradcheckResult, gradc
 export { type Input, Layer, type LayerOutput, lecture, MLP, type MLPOptions, type MLPOutput, Module, Neuron, type NeuronOptions, type Nonlin } from "./nn.js";
 export { pyFixed, pyRepr } from "./python/format.js";
 export { print, pyStr, sum } from "./python/python.js";
-export { defaultRandom, Random, random } from "./python/random.js";
+export { defaultRandom, Random, random, type Seed } from "./python/random.js";

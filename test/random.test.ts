@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { Random, random } from "micrograd-ts";
 import { describe, expect, it } from "vitest";
+import { sha512 } from "../runtime/python/sha512.ts";
 
 describe("CPython's random (docs/reference-figures.md)", () => {
   it("seed(1337), uniform(-1, 1) x4", () => {
@@ -52,9 +54,51 @@ describe("CPython's random (docs/reference-figures.md)", () => {
     r.seed(5);
     expect([r.gauss(), r.gauss(), r.gauss(2, 3)]).toEqual([-1.1788417512306717, -1.1481606807908016, 4.0084067431579085]);
   });
-  it("rejects seeds that are not integers", () => {
-    expect(() => random.seed(1.5)).toThrow(/random.seed\(n\): n must be an integer/);
-    expect(() => random.seed("1337" as unknown as number)).toThrow(/must be an integer/);
+  it("seeds of every type CPython takes: floats by their hash, strings and bytes by SHA-512 (values printed by python3 -c 'random.seed(a); print(repr(random.random()))')", () => {
+    const cases: [Parameters<typeof random.seed>[0], number][] = [
+      [1.5, 0.551763726942059],
+      [-1.5, 0.7101153317194698],
+      [0.1, 0.8062579873336703],
+      [-0.1, 0.9101117294798381],
+      [1e-300, 0.43684087591810306],
+      [5e-324, 0.4787190331584651],
+      [-2.5, 0.4779490710306722],
+      [Infinity, 0.19236379321481523],
+      [-Infinity, 0.820833204760975],
+      ["", 0.9602256525641875],
+      ["abc", 0.7720246314157545],
+      ["micrograd", 0.6865589425203299],
+      ["héllo ✓", 0.5592754137226804],
+      ["x".repeat(300), 0.22742392778346976],
+      [new Uint8Array([0, 255]), 0.09579186693672392],
+      [true, 0.13436424411240122],
+      [false, 0.8444218515250481],
+      [2.0, 0.9560342718892494],
+    ];
+    for (const [seed, first] of cases) {
+      random.seed(seed);
+      expect(random.random(), `seed(${typeof seed === "string" ? JSON.stringify(seed) : String(seed)})`).toBe(first);
+    }
+    // a string is not its number: Python's seed("1337") is another stream than seed(1337)
+    random.seed("1337");
+    expect(random.random()).not.toBe(0.6177528569514706);
+  });
+  it("rejects seeds that Python rejects or cannot reproduce, saying why", () => {
+    expect(() => random.seed(NaN)).toThrow(/random.seed\(a\): a is NaN, whose Python hash is its object's address/);
+    expect(() => random.seed([1, 2] as unknown as number)).toThrow(
+      /a must be an integer \(a number or a bigint\), a float, a string or bytes \(a Uint8Array\), as in Python; got an array/,
+    );
+    expect(() => random.seed({} as unknown as number)).toThrow(/got an object \(Object\)/);
+    expect(() => random.seed("\uD800")).toThrow(/lone surrogate/);
     expect(() => random.uniform("a" as unknown as number, 1)).toThrow(/random.uniform\(a, b\): a and b must be numbers/);
+  });
+});
+
+describe("SHA-512 (what a string seed goes through)", () => {
+  it("equals node:crypto's, across block boundaries", () => {
+    for (const length of [0, 1, 3, 111, 112, 127, 128, 129, 1000]) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 31 + 7) & 255);
+      expect(Buffer.from(sha512(bytes)).toString("hex"), `${length} bytes`).toBe(createHash("sha512").update(bytes).digest("hex"));
+    }
   });
 });
