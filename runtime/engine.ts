@@ -375,7 +375,8 @@ export function isForeignValue(x: unknown): boolean {
 }
 
 function badData(data: unknown): never {
-  throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}`);
+  const hint = isValue(data) ? ": use that Value itself, or its number (v.data) for a new leaf" : "";
+  throw new TypeError(`new Value(data): data must be a number, got ${describe(data)}${hint}`);
 }
 
 function badField(name: string, x: unknown): never {
@@ -396,6 +397,8 @@ export function describe(x: unknown): string {
   if (typeof x === "string") return `the string ${JSON.stringify(x)}`;
   if (typeof x === "bigint") return `the bigint ${x}n (convert it with Number())`;
   if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (x instanceof Value) return `a Value (${String(x)})`;
+  if (isForeignValue(x)) return "a Value of another copy of micrograd-ts";
   if (typeof x === "object") return `an object (${Object.prototype.toString.call(x)})`;
   if (typeof x === "function") return "a function";
   return `${typeof x} ${String(x)}`;

@@ -7,7 +7,13 @@ describe("bad input", () => {
     expect(() => new Value(undefined as unknown as number)).toThrow(/data must be a number, got undefined/);
     expect(() => new Value(null as unknown as number)).toThrow(/got null/);
     expect(() => new Value(3n as unknown as number)).toThrow(/bigint 3n/);
-    expect(() => new Value(new Value(1) as unknown as number)).toThrow(/got an object/);
+    expect(() => new Value(new Value(1) as unknown as number)).toThrow(
+      new TypeError("new Value(data): data must be a number, got a Value (Value(data=1.0, grad=0.0)): use that Value itself, or its number (v.data) for a new leaf"),
+    );
+    const v = new Value(2);
+    expect(() => {
+      v.data = new Value(3) as unknown as number;
+    }).toThrow(new TypeError("Value.data must be a number, got a Value (Value(data=3.0, grad=0.0))"));
   });
   it("a non-number exponent", () => {
     const a = new Value(2);
