@@ -71,29 +71,18 @@ export function runEmitted(
 }
 
 /**
- * Builds dist/ (npm run build) when a source is newer than it: the loader, the consumer
- * project and babel-jest run the built package. One build at a time across test files.
+ * Builds dist/ (npm run build) when it was not built from the sources as they are (its
+ * dist/.source-hash differs from scripts/source-hash.mjs's hash): the loader, the consumer
+ * projects and babel-jest run the built package. The integration tier's globalSetup calls it
+ * before any test file starts, so that no file rebuilds dist/ under others running from it; a
+ * file run on its own calls it too (then it finds dist/ fresh). One build at a time.
  */
 export async function ensureBuilt(): Promise<void> {
-  const { statSync, readdirSync: list, mkdirSync, rmSync } = await import("node:fs");
+  const { existsSync, mkdirSync, rmSync } = await import("node:fs");
   const { execFileSync } = await import("node:child_process");
-  const newest = (dir: string): number => {
-    let t = 0;
-    for (const e of list(join(ROOT, dir), { withFileTypes: true, recursive: true })) {
-      if (e.isFile() && e.name.endsWith(".ts")) t = Math.max(t, statSync(join(e.parentPath, e.name)).mtimeMs);
-    }
-    return t;
-  };
-  const built = (file: string) => {
-    try {
-      return statSync(join(ROOT, file)).mtimeMs;
-    } catch {
-      return 0;
-    }
-  };
-  const stale = () =>
-    Math.max(newest("runtime"), newest("transformer"), newest("node")) >
-    Math.min(built("dist/transformer/loader/hooks.js"), built("dist/cjs/transformer/babel/index.js"), built("dist/runtime/index.js"));
+  const { sourceHash } = await import("../scripts/source-hash.mjs");
+  const stamp = join(ROOT, "dist/.source-hash");
+  const stale = () => !existsSync(stamp) || readFileSync(stamp, "utf8").trim() !== sourceHash();
   if (!stale()) return;
   const lock = join(ROOT, "node_modules/.cache/micrograd-ts-build.lock");
   mkdirSync(dirname(lock), { recursive: true });
