@@ -66,7 +66,36 @@ export function toOriginalDiagnostic<D extends TS.Diagnostic | TS.DiagnosticRela
   if ("relatedInformation" in d && d.relatedInformation) {
     (mapped as TS.Diagnostic).relatedInformation = d.relatedInformation.map((x) => toOriginalDiagnostic(x, rewrittenOf));
   }
-  return mapped;
+  return d.file !== r.original ? asOperandDiagnostic(mapped, r.original.text) : mapped;
+}
+
+const NULLISH_OPERAND = /^Argument of type '(.*)' is not assignable to parameter of type 'Operand'\.$/;
+/** An entity name (`x`, `this.w`, `layer.neurons`): TypeScript names it in "possibly undefined" errors. */
+const ENTITY_NAME = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$#][\w$]*)*$/;
+
+/**
+ * A helper's "Argument of type 'Value | undefined' is not assignable to parameter of type
+ * 'Operand'" on an operand that may be null or undefined (an array element under
+ * noUncheckedIndexedAccess, an optional field) said as TypeScript says it of number arithmetic:
+ * "'w' is possibly 'undefined'." (TS18048) for a name, "Object is possibly 'undefined'."
+ * (TS2532) for another expression; the user wrote an operator, not a call.
+ */
+function asOperandDiagnostic<D extends TS.Diagnostic | TS.DiagnosticRelatedInformation>(d: D, text: string): D {
+  if (d.code !== 2345 || d.start === undefined) return d;
+  const head = typeof d.messageText === "string" ? d.messageText : d.messageText.messageText;
+  const type = NULLISH_OPERAND.exec(head)?.[1];
+  if (type === undefined) return d;
+  const members = type.split(" | ");
+  const isNull = members.includes("null");
+  const isUndefined = members.includes("undefined");
+  const operandTypes = members.filter((m) => m !== "null" && m !== "undefined");
+  if (!(isNull || isUndefined) || !operandTypes.every((m) => m === "Value" || m === "number" || m === "Operand" || /^-?\d/.test(m))) return d;
+  const operand = text.slice(d.start, d.start + (d.length ?? 0)).trim();
+  const what = isNull && isUndefined ? "'null' or 'undefined'" : isNull ? "'null'" : "'undefined'";
+  const named = ENTITY_NAME.test(operand);
+  // TypeScript's codes: 18047-18049 for a name, 2531-2533 for an object (null, undefined, both)
+  const code = (named ? 18047 : 2531) + (isNull && isUndefined ? 2 : isNull ? 0 : 1);
+  return { ...d, code, messageText: named ? `'${operand.replace(/\s+/g, "")}' is possibly ${what}.` : `Object is possibly ${what}.` };
 }
 
 /**
