@@ -288,3 +288,28 @@ describe("9. the checker's form of the rewrite (helpers called through a namespa
     expect(files.filter((f) => f.includes(".micrograd-ts."))).toEqual([]);
   });
 });
+
+describe("operands that are not numbers or Values", () => {
+  it("are said as tsc says them of numbers, in the editor as in the build", async () => {
+    const text = [
+      'import { Value } from "micrograd-ts";',
+      "const ws: Value[] = [new Value(1)];",
+      "const maybe = ws.find(() => true);",
+      "const u: unknown = 1;",
+      "export const a = maybe * 2;",
+      "export const b = (ws[0] as Value | null) + 1;",
+      "export const c = ws[0]! - u;",
+      'export const d = ws[0]! / "2";',
+      "",
+    ].join("\n");
+    editor.open("operands.ts", text);
+    const list = await editor.diagnostics("operands.ts");
+    expect(rows(list)).toEqual(rows(tspcDiagnostics(editor.dir, new Map([["operands.ts", text]]), "operands.ts")));
+    expect(list.map((d) => `${d.code} ${d.message}`)).toEqual([
+      "18048 'maybe' is possibly 'undefined'.",
+      "2531 Object is possibly 'null'.",
+      "18046 'u' is of type 'unknown'.",
+      "2363 The right-hand side of an arithmetic operation with a Value must be a number or a Value; this one is of type 'string'.",
+    ]);
+  });
+});

@@ -69,33 +69,63 @@ export function toOriginalDiagnostic<D extends TS.Diagnostic | TS.DiagnosticRela
   return d.file !== r.original ? asOperandDiagnostic(mapped, r.original.text) : mapped;
 }
 
-const NULLISH_OPERAND = /^Argument of type '(.*)' is not assignable to parameter of type 'Operand'\.$/;
+const HELPER_ARGUMENT = /^Argument of type '(.*)' is not assignable to parameter of type 'Operand'\.$/;
 /** An entity name (`x`, `this.w`, `layer.neurons`): TypeScript names it in "possibly undefined" errors. */
 const ENTITY_NAME = /^[A-Za-z_$][\w$]*(\s*\.\s*[A-Za-z_$#][\w$]*)*$/;
 
 /**
- * A helper's "Argument of type 'Value | undefined' is not assignable to parameter of type
- * 'Operand'" on an operand that may be null or undefined (an array element under
- * noUncheckedIndexedAccess, an optional field) said as TypeScript says it of number arithmetic:
- * "'w' is possibly 'undefined'." (TS18048) for a name, "Object is possibly 'undefined'."
- * (TS2532) for another expression; the user wrote an operator, not a call.
+ * Which side of an operator the operand at [start, end) of the text as written is on: "left"
+ * when an arithmetic operator follows it, "right" when one (or a compound assignment's `=`)
+ * comes before it, undefined when neither (a call of the user's own with an Operand parameter).
+ */
+function operatorSide(text: string, start: number, end: number): "left" | "right" | undefined {
+  let i = end;
+  while (i < text.length && /[\s)]/.test(text[i]!)) i++;
+  if (/[-+*/]/.test(text[i] ?? "")) return "left";
+  let j = start - 1;
+  while (j >= 0 && /[\s(]/.test(text[j]!)) j--;
+  if (/[-+*/=]/.test(text[j] ?? "")) return "right";
+  return undefined;
+}
+
+/**
+ * A helper's "Argument of type 'X' is not assignable to parameter of type 'Operand'" on an
+ * operand as written, said as TypeScript says it of number arithmetic (the user wrote an
+ * operator, not a call):
+ * - may be undefined or null (an array element under noUncheckedIndexedAccess, an optional
+ *   field): "'w' is possibly 'undefined'." (TS18048) for a name, "Object is possibly
+ *   'undefined'." (TS2532) for another expression, and their null forms;
+ * - unknown: "'u' is of type 'unknown'." (TS18046), "Object is of type 'unknown'." (TS2571);
+ * - anything else: TS2362 or TS2363 (the left- or right-hand side), saying what a Value takes.
  */
 function asOperandDiagnostic<D extends TS.Diagnostic | TS.DiagnosticRelatedInformation>(d: D, text: string): D {
   if (d.code !== 2345 || d.start === undefined) return d;
   const head = typeof d.messageText === "string" ? d.messageText : d.messageText.messageText;
-  const type = NULLISH_OPERAND.exec(head)?.[1];
+  const type = HELPER_ARGUMENT.exec(head)?.[1];
   if (type === undefined) return d;
+  const end = d.start + (d.length ?? 0);
+  const side = operatorSide(text, d.start, end);
+  if (side === undefined) return d;
+  const operand = text.slice(d.start, end).trim();
+  const named = ENTITY_NAME.test(operand);
+  const name = operand.replace(/\s+/g, "");
+  if (type === "unknown") return { ...d, code: named ? 18046 : 2571, messageText: named ? `'${name}' is of type 'unknown'.` : "Object is of type 'unknown'." };
   const members = type.split(" | ");
   const isNull = members.includes("null");
   const isUndefined = members.includes("undefined");
   const operandTypes = members.filter((m) => m !== "null" && m !== "undefined");
-  if (!(isNull || isUndefined) || !operandTypes.every((m) => m === "Value" || m === "number" || m === "Operand" || /^-?\d/.test(m))) return d;
-  const operand = text.slice(d.start, d.start + (d.length ?? 0)).trim();
-  const what = isNull && isUndefined ? "'null' or 'undefined'" : isNull ? "'null'" : "'undefined'";
-  const named = ENTITY_NAME.test(operand);
-  // TypeScript's codes: 18047-18049 for a name, 2531-2533 for an object (null, undefined, both)
-  const code = (named ? 18047 : 2531) + (isNull && isUndefined ? 2 : isNull ? 0 : 1);
-  return { ...d, code, messageText: named ? `'${operand.replace(/\s+/g, "")}' is possibly ${what}.` : `Object is possibly ${what}.` };
+  if ((isNull || isUndefined) && operandTypes.every((m) => m === "Value" || m === "number" || m === "Operand" || /^-?\d/.test(m))) {
+    const what = isNull && isUndefined ? "'null' or 'undefined'" : isNull ? "'null'" : "'undefined'";
+    // TypeScript's codes: 18047-18049 for a name, 2531-2533 for an object (null, undefined, both)
+    const code = (named ? 18047 : 2531) + (isNull && isUndefined ? 2 : isNull ? 0 : 1);
+    return { ...d, code, messageText: named ? `'${name}' is possibly ${what}.` : `Object is possibly ${what}.` };
+  }
+  const hand = side === "left" ? "left-hand" : "right-hand";
+  return {
+    ...d,
+    code: side === "left" ? 2362 : 2363,
+    messageText: `The ${hand} side of an arithmetic operation with a Value must be a number or a Value; this one is of type '${type}'.`,
+  };
 }
 
 /**
