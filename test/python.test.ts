@@ -1,4 +1,4 @@
-import { print, pyFixed, pyRepr, pyStr, sum, Value } from "micrograd-ts";
+import { MLP, print, pyFixed, pyRepr, pyStr, sum, Value } from "micrograd-ts";
 import { describe, expect, it, vi } from "vitest";
 
 describe("Python's number formatting", () => {
@@ -61,6 +61,24 @@ describe("print and sum", () => {
     expect(pyStr(NaN)).toBe("nan");
     log.mockRestore();
     expect(pyStr(null)).toBe("None");
+  });
+  it("print writes dicts, sets, quoted strings and containers that hold themselves as Python does (python3 printed each)", () => {
+    const cyclic: unknown[] = [1];
+    cyclic.push(cyclic);
+    const self: Record<string, unknown> = { a: 1 };
+    self.self = self;
+    expect(pyStr({ a: 1, b: [1.5, "x"], "c'd": null })).toBe(`{'a': 1, 'b': [1.5, 'x'], "c'd": None}`);
+    expect(pyStr(new Map([["k", 2]]))).toBe("{'k': 2}");
+    expect(pyStr(new Set([1, 2]))).toBe("{1, 2}");
+    expect(pyStr(new Set())).toBe("set()");
+    expect(pyStr(cyclic)).toBe("[1, [...]]");
+    expect(pyStr(self)).toBe("{'a': 1, 'self': {...}}");
+    expect(pyStr(["it's", 'say "hi"', "a\nb", "back\\slash"])).toBe(`["it's", 'say "hi"', 'a\\nb', 'back\\\\slash']`);
+    expect(pyStr(10n)).toBe("10");
+    expect(pyStr({ v: new Value(2) })).toBe("{'v': Value(data=2.0, grad=0.0)}");
+    // never [object Object]: a function is named, a class instance prints by its own toString
+    expect(pyStr(function step() {})).toBe("<function step>");
+    expect(pyStr(new MLP(2, [1]))).toBe(String(new MLP(2, [1])));
   });
   it("sum starts from 0 and adds left to right, as Python's", () => {
     const xs = [new Value(1), new Value(2), new Value(3)];
