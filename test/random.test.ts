@@ -94,6 +94,49 @@ describe("CPython's random (docs/reference-figures.md)", () => {
   });
 });
 
+describe("CPython's integer and sequence functions (values printed by python3 3.11 after random.seed(1337))", () => {
+  it("shuffle, randint, randrange, choice, sample, getrandbits and choices draw as CPython", () => {
+    random.seed(1337);
+    const xs = Array.from({ length: 20 }, (_, i) => i);
+    random.shuffle(xs);
+    expect(xs).toEqual([13, 1, 2, 9, 7, 8, 0, 18, 3, 14, 4, 16, 12, 15, 6, 10, 5, 11, 17, 19]);
+    expect(random.randint(1, 6)).toBe(4);
+    expect(random.randrange(10)).toBe(6);
+    expect(random.randrange(3, 100, 7)).toBe(87);
+    expect(random.randrange(50, -50, -3)).toBe(-7);
+    expect(random.choice("abcdefg")).toBe("f");
+    // a set of picks (100 > the pool's threshold), then the pool (10 <= it)
+    expect(
+      random.sample(
+        Array.from({ length: 100 }, (_, i) => i),
+        10,
+      ),
+    ).toEqual([2, 45, 76, 15, 58, 31, 21, 40, 86, 88]);
+    expect(
+      random.sample(
+        Array.from({ length: 10 }, (_, i) => i),
+        10,
+      ),
+    ).toEqual([9, 7, 4, 6, 1, 8, 0, 2, 3, 5]);
+    expect([random.getrandbits(1), random.getrandbits(32), random.getrandbits(33), random.getrandbits(53)]).toEqual([0, 4133930511, 7099249212, 484878699701499]);
+    expect(random.randrange(2 ** 53 - 1)).toBe(154389796097093);
+    expect(random.choices("xyz", { k: 5 })).toEqual(["y", "x", "x", "y", "z"]);
+    expect(random.choices("xyz", { weights: [1, 2, 7], k: 5 })).toEqual(["z", "z", "z", "z", "z"]);
+    expect(random.randint(-(10 ** 12), 10 ** 12)).toBe(-494093965658);
+  });
+  it("says what is wrong with an empty range, a non-integer or too many bits", () => {
+    expect(() => random.randrange(0)).toThrow(/random.randrange\(0\): empty range/);
+    expect(() => random.randint(5, 1)).toThrow(/random.randrange\(5, 2\): empty range/);
+    expect(() => random.randrange(1, 10, 0)).toThrow(/zero step/);
+    expect(() => random.randint(1.5, 3)).toThrow(/random.randrange\(\): start must be an integer, got 1.5/);
+    expect(() => random.choice([])).toThrow(/cannot choose from an empty sequence/);
+    expect(() => random.sample([1, 2], 3)).toThrow(/k must be an integer from 0 to 2/);
+    expect(() => random.getrandbits(54)).toThrow(/at most 53 here/);
+    expect(() => random.choices([1, 2], { weights: [0, 0] })).toThrow(/total of the weights must be finite and above zero, got 0/);
+    expect(() => random.choices([1, 2], { weights: [1] })).toThrow(/number of weights \(1\) does not match the population \(2\)/);
+  });
+});
+
 describe("SHA-512 (what a string seed goes through)", () => {
   it("equals node:crypto's, across block boundaries", () => {
     for (const length of [0, 1, 3, 111, 112, 127, 128, 129, 1000]) {

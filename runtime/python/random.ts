@@ -124,6 +124,138 @@ export class Random {
     return mu + z * sigma;
   }
 
+  /**
+   * CPython's `random.getrandbits(k)`: an integer of k random bits, 0 <= k <= 53 here (a
+   * number holds 53 bits exactly). Bits come 32 at a time, least significant word first, the
+   * last word's low bits dropped, as CPython fills them.
+   */
+  getrandbits(k: number): number {
+    if (!Number.isInteger(k) || k < 0) throw new RangeError(`random.getrandbits(k): k must be a non-negative integer, got ${k}`);
+    if (k > 53) throw new RangeError(`random.getrandbits(k): k is at most 53 here (a JavaScript number holds 53 bits exactly), got ${k}`);
+    if (k === 0) return 0;
+    if (k <= 32) return this.mt.nextUint32() >>> (32 - k);
+    const low = this.mt.nextUint32();
+    return low + (this.mt.nextUint32() >>> (64 - k)) * 2 ** 32;
+  }
+
+  /** CPython's `_randbelow(n)`: an integer in [0, n) from getrandbits(n.bit_length()), redrawn while too large. */
+  private randbelow(n: number): number {
+    const k = n === 0 ? 0 : Math.floor(Math.log2(n)) + 1;
+    // Math.log2 may round up just below a power of two: the bit length is exact below
+    const bits = 2 ** (k - 1) > n ? k - 1 : k;
+    let r = this.getrandbits(bits);
+    while (r >= n) r = this.getrandbits(bits);
+    return r;
+  }
+
+  /** CPython's `random.randrange(stop)` / `randrange(start, stop, step = 1)`: an integer in the range, as CPython draws it. */
+  randrange(start: number, stop?: number, step = 1): number {
+    for (const [name, v] of [
+      ["start", start],
+      ["stop", stop],
+      ["step", step],
+    ] as const) {
+      if (v !== undefined && !Number.isSafeInteger(v)) throw new TypeError(`random.randrange(): ${name} must be an integer, got ${typeof v === "number" ? v : typeof v}`);
+    }
+    if (stop === undefined) {
+      if (start > 0) return this.randbelow(start);
+      throw new RangeError(`random.randrange(${start}): empty range`);
+    }
+    const width = stop - start;
+    if (step === 1) {
+      if (width > 0) return start + this.randbelow(width);
+      throw new RangeError(`random.randrange(${start}, ${stop}): empty range`);
+    }
+    if (step === 0) throw new RangeError("random.randrange(): zero step");
+    const n = step > 0 ? Math.floor((width + step - 1) / step) : Math.floor((width + step + 1) / step);
+    if (n <= 0) throw new RangeError(`random.randrange(${start}, ${stop}, ${step}): empty range`);
+    return start + step * this.randbelow(n);
+  }
+
+  /** CPython's `random.randint(a, b)`: an integer with a <= n <= b (randrange(a, b + 1)). */
+  randint(a: number, b: number): number {
+    return this.randrange(a, b + 1);
+  }
+
+  /** CPython's `random.choice(seq)`: `seq[_randbelow(len(seq))]`. */
+  choice<T>(seq: ArrayLike<T>): T {
+    if (seq.length === 0) throw new RangeError("random.choice(seq): cannot choose from an empty sequence");
+    return seq[this.randbelow(seq.length)]!;
+  }
+
+  /** CPython's `random.shuffle(x)`, in place: for i from the end, swap x[i] with x[_randbelow(i + 1)]. */
+  shuffle<T>(x: T[]): void {
+    for (let i = x.length - 1; i > 0; i--) {
+      const j = this.randbelow(i + 1);
+      [x[i], x[j]] = [x[j]!, x[i]!];
+    }
+  }
+
+  /**
+   * CPython's `random.sample(population, k)`: k distinct elements, in selection order, by
+   * CPython's two methods (a shrinking pool for small populations, a set of picks otherwise).
+   */
+  sample<T>(population: ArrayLike<T>, k: number): T[] {
+    const n = population.length;
+    if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`random.sample(population, k): k must be an integer from 0 to ${n} (the population's size), got ${k}`);
+    const result: T[] = [];
+    let setsize = 21;
+    if (k > 5) setsize += 4 ** Math.ceil(Math.log(k * 3) / Math.log(4));
+    if (n <= setsize) {
+      const pool = Array.from(population);
+      for (let i = 0; i < k; i++) {
+        const j = this.randbelow(n - i);
+        result.push(pool[j]!);
+        pool[j] = pool[n - i - 1]!;
+      }
+    } else {
+      const selected = new Set<number>();
+      for (let i = 0; i < k; i++) {
+        let j = this.randbelow(n);
+        while (selected.has(j)) j = this.randbelow(n);
+        selected.add(j);
+        result.push(population[j]!);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * CPython's `random.choices(population, { weights, cumWeights, k })`: k picks with
+   * replacement; without weights `population[floor(random() * n)]`, with them a bisection of
+   * the cumulative weights at `random() * total`, as CPython.
+   */
+  choices<T>(population: ArrayLike<T>, options: { weights?: readonly number[]; cumWeights?: readonly number[]; k?: number } = {}): T[] {
+    const n = population.length;
+    const k = options.k ?? 1;
+    if (!Number.isInteger(k) || k < 0) throw new RangeError(`random.choices(): k must be a non-negative integer, got ${k}`);
+    let cum = options.cumWeights;
+    if (options.weights !== undefined) {
+      if (cum !== undefined) throw new TypeError("random.choices(): cannot specify both weights and cumulative weights");
+      let acc = 0;
+      cum = options.weights.map((w) => (acc += w));
+    }
+    if (cum === undefined) {
+      if (n === 0) throw new RangeError("random.choices(): cannot choose from an empty population");
+      return Array.from({ length: k }, () => population[Math.floor(this.random() * n)]!);
+    }
+    if (cum.length !== n) throw new RangeError(`random.choices(): the number of weights (${cum.length}) does not match the population (${n})`);
+    const total = cum[n - 1] ?? 0;
+    if (!(total > 0) || !Number.isFinite(total)) throw new RangeError(`random.choices(): the total of the weights must be finite and above zero, got ${total}`);
+    return Array.from({ length: k }, () => {
+      // bisect_right(cum, random() * total, 0, n - 1)
+      const x = this.random() * total;
+      let lo = 0;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (x < cum[mid]!) hi = mid;
+        else lo = mid + 1;
+      }
+      return population[lo]!;
+    });
+  }
+
   /** The next raw 32-bit output (genrand_uint32). */
   nextUint32(): number {
     return this.mt.nextUint32();
@@ -135,12 +267,21 @@ export const defaultRandom = new Random();
 
 /**
  * Python's `random` module: `random.seed(1337)`, `random.random()`, `random.uniform(-1, 1)`,
- * `random.gauss()`. All share one generator, as in Python.
+ * `random.gauss()`, `random.randint(a, b)`, `random.randrange(...)`, `random.choice(seq)`,
+ * `random.choices(seq, { k })`, `random.shuffle(x)`, `random.sample(seq, k)`,
+ * `random.getrandbits(k)`. All share one generator, as in Python.
  */
 export const random = {
   seed: (a?: Seed): void => defaultRandom.seed(a),
   random: (): number => defaultRandom.random(),
   uniform: (a: number, b: number): number => defaultRandom.uniform(a, b),
   gauss: (mu?: number, sigma?: number): number => defaultRandom.gauss(mu, sigma),
+  getrandbits: (k: number): number => defaultRandom.getrandbits(k),
+  randrange: (start: number, stop?: number, step?: number): number => defaultRandom.randrange(start, stop, step),
+  randint: (a: number, b: number): number => defaultRandom.randint(a, b),
+  choice: <T>(seq: ArrayLike<T>): T => defaultRandom.choice(seq),
+  choices: <T>(population: ArrayLike<T>, options?: { weights?: readonly number[]; cumWeights?: readonly number[]; k?: number }): T[] => defaultRandom.choices(population, options),
+  shuffle: <T>(x: T[]): void => defaultRandom.shuffle(x),
+  sample: <T>(population: ArrayLike<T>, k: number): T[] => defaultRandom.sample(population, k),
   Random,
 };
