@@ -140,9 +140,7 @@ export class Random {
 
   /** CPython's `_randbelow(n)`: an integer in [0, n) from getrandbits(n.bit_length()), redrawn while too large. */
   private randbelow(n: number): number {
-    const k = n === 0 ? 0 : Math.floor(Math.log2(n)) + 1;
-    // Math.log2 may round up just below a power of two: the bit length is exact below
-    const bits = 2 ** (k - 1) > n ? k - 1 : k;
+    const bits = n === 0 ? 0 : n.toString(2).length; // n.bit_length(), exact (Math.log2 rounds)
     let r = this.getrandbits(bits);
     while (r >= n) r = this.getrandbits(bits);
     return r;
